@@ -6,11 +6,12 @@ import java.io.UncheckedIOException;
 import java.util.Properties;
 
 /**
- * The version and source commit this build of ppdb was made from, read from {@code build.properties},
- * which Maven fills in at build time (project version, and the git commit through the
- * git-commit-id plugin).
+ * The version and source commit this build of ppdb was made from, read from {@code
+ * build.properties}, which Maven fills in at build time (project version, and the git commit
+ * through the git-commit-id plugin).
  *
- * <p>A build made outside a git checkout has no commit; {@link #commit()} is then {@code "unknown"}.
+ * <p>A build made outside a git checkout has no commit; {@link #commit()} is then {@code
+ * "unknown"}.
  */
 public record BuildInfo(String version, String commit, boolean dirty, String commitTime) {
 
@@ -34,7 +35,9 @@ public record BuildInfo(String version, String commit, boolean dirty, String com
         resolved(properties.getProperty("commitTime")));
   }
 
-  /** A value Maven could not fill in stays as its {@code ${...}} placeholder; that means unknown. */
+  /**
+   * A value Maven could not fill in stays as its {@code ${...}} placeholder; that means unknown.
+   */
   private static String resolved(String value) {
     if (value == null || value.isBlank() || value.startsWith("${")) {
       return "unknown";
@@ -42,7 +45,9 @@ public record BuildInfo(String version, String commit, boolean dirty, String com
     return value;
   }
 
-  /** One line, for {@code ppdb version} and {@code --version}: {@code ppdb 0.1.0 (commit abc1234)}. */
+  /**
+   * One line, for {@code ppdb version} and {@code --version}: {@code ppdb 0.1.0 (commit abc1234)}.
+   */
   public String describe() {
     return "ppdb " + version + " (commit " + commit + (dirty ? ", modified" : "") + ")";
   }
