@@ -1,0 +1,187 @@
+package org.ppdb.storage.fs;
+
+import java.io.EOFException;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+
+/**
+ * {@link StorageFileSystem} over {@code java.nio} file channels. Directory sync opens the directory
+ * and forces it (works on Linux; ignored where the platform refuses, as on Windows).
+ */
+final class LocalFileSystem implements StorageFileSystem {
+  static final LocalFileSystem INSTANCE = new LocalFileSystem();
+
+  private LocalFileSystem() {}
+
+  @Override
+  public WritableFile create(Path path) throws IOException {
+    FileChannel ch =
+        FileChannel.open(
+            path,
+            StandardOpenOption.CREATE,
+            StandardOpenOption.WRITE,
+            StandardOpenOption.TRUNCATE_EXISTING);
+    return new LocalWritableFile(ch);
+  }
+
+  @Override
+  public ReadableFile openRead(Path path) throws IOException {
+    FileChannel ch = FileChannel.open(path, StandardOpenOption.READ);
+    return new LocalReadableFile(ch);
+  }
+
+  @Override
+  public void rename(Path source, Path target) throws IOException {
+    try {
+      Files.move(
+          source, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    } catch (AtomicMoveNotSupportedException e) {
+      Files.move(source, target, StandardCopyOption.REPLACE_EXISTING);
+    }
+  }
+
+  @Override
+  public void delete(Path path) throws IOException {
+    Files.deleteIfExists(path);
+  }
+
+  @Override
+  public boolean exists(Path path) {
+    return Files.exists(path);
+  }
+
+  @Override
+  public long size(Path path) throws IOException {
+    return Files.size(path);
+  }
+
+  @Override
+  public List<String> list(Path directory) throws IOException {
+    List<String> names = new ArrayList<>();
+    try (Stream<Path> s = Files.list(directory)) {
+      s.forEach(p -> names.add(p.getFileName().toString()));
+    }
+    names.sort(null);
+    return names;
+  }
+
+  @Override
+  public void createDirectories(Path directory) throws IOException {
+    Files.createDirectories(directory);
+  }
+
+  @Override
+  public void syncDirectory(Path directory) throws IOException {
+    try (FileChannel ch = FileChannel.open(directory, StandardOpenOption.READ)) {
+      ch.force(true);
+    } catch (IOException e) {
+      // Some platforms cannot open or force a directory; POSIX ones can, and there a failure is
+      // real.
+      if (!System.getProperty("os.name", "").toLowerCase(java.util.Locale.ROOT).contains("win")) {
+        throw e;
+      }
+    }
+  }
+
+  @Override
+  public void link(Path existing, Path link) throws IOException {
+    Files.createLink(link, existing);
+  }
+
+  @Override
+  public AutoCloseable lock(Path path) throws IOException {
+    FileChannel ch = FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+    FileLock lock;
+    try {
+      lock = ch.tryLock();
+    } catch (IOException | RuntimeException e) {
+      ch.close();
+      throw e;
+    }
+    if (lock == null) {
+      ch.close();
+      throw new IOException(path + ": locked by another process");
+    }
+    return () -> {
+      try {
+        lock.release();
+      } finally {
+        ch.close();
+      }
+    };
+  }
+
+  private static final class LocalWritableFile implements WritableFile {
+    private final FileChannel channel;
+    private long size;
+
+    LocalWritableFile(FileChannel channel) {
+      this.channel = channel;
+    }
+
+    @Override
+    public void append(byte[] buffer, int offset, int length) throws IOException {
+      ByteBuffer b = ByteBuffer.wrap(buffer, offset, length);
+      while (b.hasRemaining()) {
+        channel.write(b);
+      }
+      size += length;
+    }
+
+    @Override
+    public void sync() throws IOException {
+      channel.force(false);
+    }
+
+    @Override
+    public long size() {
+      return size;
+    }
+
+    @Override
+    public void close() throws IOException {
+      channel.close();
+    }
+  }
+
+  private static final class LocalReadableFile implements ReadableFile {
+    private final FileChannel channel;
+
+    LocalReadableFile(FileChannel channel) {
+      this.channel = channel;
+    }
+
+    @Override
+    public void readFully(long position, byte[] buffer, int offset, int length) throws IOException {
+      ByteBuffer b = ByteBuffer.wrap(buffer, offset, length);
+      long p = position;
+      while (b.hasRemaining()) {
+        int n = channel.read(b, p);
+        if (n < 0) {
+          throw new EOFException("read " + length + " bytes at " + position + " past the end");
+        }
+        p += n;
+      }
+    }
+
+    @Override
+    public long size() throws IOException {
+      return channel.size();
+    }
+
+    @Override
+    public void close() throws IOException {
+      channel.close();
+    }
+  }
+}

@@ -1,0 +1,1667 @@
+package org.ppdb.storage.lsm;
+
+import java.io.IOException;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.LockSupport;
+import java.util.concurrent.locks.ReentrantLock;
+import org.ppdb.storage.CorruptionException;
+import org.ppdb.storage.Cursor;
+import org.ppdb.storage.Direction;
+import org.ppdb.storage.LsmOptions;
+import org.ppdb.storage.ReadOnlyException;
+import org.ppdb.storage.Record;
+import org.ppdb.storage.Snapshot;
+import org.ppdb.storage.StorageClock;
+import org.ppdb.storage.StorageClosedException;
+import org.ppdb.storage.StorageEngine;
+import org.ppdb.storage.StorageException;
+import org.ppdb.storage.StorageIoException;
+import org.ppdb.storage.StorageLimits;
+import org.ppdb.storage.StorageStats;
+import org.ppdb.storage.SyncPolicy;
+import org.ppdb.storage.VerifyReport;
+import org.ppdb.storage.WriteBatch;
+import org.ppdb.storage.cache.BlockCache;
+import org.ppdb.storage.cache.TableCache;
+import org.ppdb.storage.compaction.LevelIterator;
+import org.ppdb.storage.compaction.MergingIterator;
+import org.ppdb.storage.compaction.RecordFilter;
+import org.ppdb.storage.format.Coding;
+import org.ppdb.storage.format.InternalIterator;
+import org.ppdb.storage.format.InternalKeys;
+import org.ppdb.storage.fs.BufferedWritableFile;
+import org.ppdb.storage.fs.ReadableFile;
+import org.ppdb.storage.fs.StorageFileSystem;
+import org.ppdb.storage.fs.WritableFile;
+import org.ppdb.storage.manifest.FileMeta;
+import org.ppdb.storage.manifest.Version;
+import org.ppdb.storage.manifest.VersionEdit;
+import org.ppdb.storage.manifest.VersionSet;
+import org.ppdb.storage.memtable.Memtable;
+import org.ppdb.storage.memtable.RecordHolder;
+import org.ppdb.storage.sstable.BloomFilter;
+import org.ppdb.storage.sstable.SstableWriter;
+import org.ppdb.storage.sstable.Table;
+import org.ppdb.storage.wal.LogReader;
+import org.ppdb.storage.wal.LogWriter;
+
+/**
+ * The LSM engine (O'Neil et al., "The Log-Structured Merge-Tree", Acta Informatica 1996; the
+ * structure of leveldb and RocksDB): writes go to a write-ahead log and a memtable; full memtables
+ * are flushed to level-0 tables in the background; leveled compaction merges tables down levels
+ * whose target sizes grow by a constant ratio, keeping write and space amplification bounded.
+ *
+ * <h2>Versions, not arrival order</h2>
+ *
+ * Unlike leveldb, the newest record of a key is the one with the highest caller-supplied version,
+ * not the latest write. Each record also carries an internal sequence number (arrival order) that
+ * defines snapshots. A point read therefore consults every source that might hold a higher version,
+ * newest first, and skips any memtable or table whose maximum version is below what it already
+ * found (so the common case, versions rising with time, stops at the first hit, as in leveldb).
+ *
+ * <h2>Writes</h2>
+ *
+ * Group commit (leveldb's writer queue): callers queue up; the one at the head becomes the leader,
+ * takes everyone queued behind it (up to 1 MiB), appends one WAL record for the group, syncs once
+ * if the policy asks, inserts into the memtable and publishes the group's sequence numbers to
+ * readers. A failed append or sync makes the engine read-only: no later write is acknowledged.
+ *
+ * <h2>Threading</h2>
+ *
+ * Thread-safe. One engine lock guards the writer queue, memtable switches, manifest edits and
+ * snapshot registry; reads take no lock. Flushes and compactions run on the injected executor (or
+ * two owned daemon threads); with a direct executor they run on the calling thread.
+ */
+public final class LsmEngine implements StorageEngine {
+  static final String WAL_SUFFIX = ".wal";
+  private static final System.Logger LOG = System.getLogger(LsmEngine.class.getName());
+  private static final int KIND_FLUSH = -2;
+  private static final int GROUP_BYTES_MAX = 1 << 20;
+  private static final int GROUP_SMALL_BYTES = 128 << 10;
+  private static final long SLOWDOWN_NANOS = 1_000_000;
+  private static final int TABLE_WRITE_BUFFER_BYTES = 256 << 10;
+
+  private final Path dir;
+  private final LsmOptions options;
+  private final StorageFileSystem fs;
+  private final StorageClock clock;
+  private final Executor executor;
+  private final ExecutorService ownedExecutor;
+  private final AutoCloseable dirLock;
+  private final VersionSet versions;
+  private final BlockCache blockCache;
+  private final TableCache tableCache;
+
+  private final ReentrantLock mutex = new ReentrantLock();
+  private final Condition backgroundChanged = mutex.newCondition();
+  // A thread waits on its own condition in the writer queue; reusing it saves an allocation per
+  // write.
+  private final ThreadLocal<Condition> writerSignal = ThreadLocal.withInitial(mutex::newCondition);
+  private final ReentrantLock compactionLock = new ReentrantLock();
+  private final ArrayDeque<Writer> writers = new ArrayDeque<>();
+  private final ArrayList<Writer> group = new ArrayList<>();
+  private final TreeMap<Long, Integer> snapshots = new TreeMap<>();
+  private final Set<Long> pendingOutputs = new java.util.HashSet<>();
+  private final byte[][] compactPointers;
+  private final InsertHandler insertHandler = new InsertHandler();
+
+  private volatile State state;
+  private volatile long visibleSeq;
+  private volatile StorageException readOnlyCause;
+  private volatile boolean closed;
+  private long lastSeq;
+  private LogWriter wal;
+  private byte[] walBuffer = new byte[64 << 10];
+  private long lastSyncNanos;
+  private boolean flushScheduled;
+  private boolean compactionScheduled;
+
+  private final LongAdder userBytes = new LongAdder();
+  private final LongAdder walBytes = new LongAdder();
+  private final LongAdder flushBytes = new LongAdder();
+  private final LongAdder compactionBytesWritten = new LongAdder();
+  private final LongAdder compactionBytesRead = new LongAdder();
+  private final LongAdder stallNanos = new LongAdder();
+  private final LongAdder stallCount = new LongAdder();
+  private final LongAdder flushes = new LongAdder();
+  private final LongAdder compactions = new LongAdder();
+
+  private LsmEngine(Path dir, LsmOptions options, AutoCloseable dirLock) {
+    this.dir = dir;
+    this.options = options;
+    this.fs = options.fileSystem();
+    this.clock = options.clock();
+    this.dirLock = dirLock;
+    if (options.executor() == null) {
+      AtomicInteger n = new AtomicInteger();
+      ownedExecutor =
+          Executors.newFixedThreadPool(
+              2,
+              r -> {
+                Thread t =
+                    new Thread(r, "ppdb-lsm-" + dir.getFileName() + "-" + n.incrementAndGet());
+                t.setDaemon(true);
+                return t;
+              });
+      executor = ownedExecutor;
+    } else {
+      ownedExecutor = null;
+      executor = options.executor();
+    }
+    this.versions = new VersionSet(fs, dir, options.levelsMax());
+    this.blockCache = new BlockCache(options.blockCacheBytes(), clock, executor);
+    this.tableCache =
+        new TableCache(fs, dir, blockCache, options.tableCacheBytes(), clock, executor);
+    this.compactPointers = new byte[options.levelsMax()][];
+  }
+
+  /**
+   * Opens or creates the engine in {@code dir}: replays the manifest and the log, writes what the
+   * log held to level-0 tables, starts a fresh log and manifest.
+   */
+  public static StorageEngine open(Path dir, LsmOptions options) {
+    StorageFileSystem fs = options.fileSystem();
+    AutoCloseable lock;
+    try {
+      fs.createDirectories(dir);
+      lock = fs.lock(dir.resolve("LOCK"));
+    } catch (IOException e) {
+      throw new StorageIoException("cannot open " + dir, e);
+    }
+    LsmEngine engine = new LsmEngine(dir, options, lock);
+    try {
+      engine.recover();
+      return engine;
+    } catch (IOException e) {
+      engine.abandon();
+      throw new StorageIoException("recovery of " + dir + " failed", e);
+    } catch (RuntimeException e) {
+      engine.abandon();
+      throw e;
+    }
+  }
+
+  private void abandon() {
+    closed = true;
+    try {
+      if (wal != null) {
+        wal.close();
+      }
+      versions.close();
+    } catch (IOException e) {
+      // Already failing; the first error is the one reported.
+    }
+    tableCache.invalidateAll();
+    if (ownedExecutor != null) {
+      ownedExecutor.shutdownNow();
+    }
+    try {
+      dirLock.close();
+    } catch (Exception e) {
+      // Already failing.
+    }
+  }
+
+  static Path walPath(Path dir, long number) {
+    return dir.resolve(String.format("%06d%s", number, WAL_SUFFIX));
+  }
+
+  private static long parseNumber(String name, String suffix) {
+    if (!name.endsWith(suffix) || name.length() <= suffix.length()) {
+      return -1;
+    }
+    String digits = name.substring(0, name.length() - suffix.length());
+    for (int i = 0; i < digits.length(); i++) {
+      if (!Character.isDigit(digits.charAt(i))) {
+        return -1;
+      }
+    }
+    return digits.length() > 18 ? -1 : Long.parseLong(digits);
+  }
+
+  // ---------------------------------------------------------------- recovery
+
+  private void recover() throws IOException {
+    List<String> names = fs.list(dir);
+    boolean existing = versions.exists();
+    if (existing) {
+      versions.recover();
+    } else {
+      for (String n : names) {
+        if (parseNumber(n, ".sst") >= 0 || n.startsWith("MANIFEST-")) {
+          throw new CorruptionException(dir.resolve(VersionSet.CURRENT), "CURRENT is missing");
+        }
+      }
+    }
+    Version v = versions.current();
+    for (int level = 0; level < v.levelCount(); level++) {
+      for (FileMeta f : v.files(level)) {
+        Path p = TableCache.tablePath(dir, f.number());
+        if (!fs.exists(p)) {
+          throw new CorruptionException(
+              dir.resolve(VersionSet.manifestName(versions.manifestNumber())),
+              "names table "
+                  + p.getFileName()
+                  + " which is missing (manifest stale or table lost)");
+        }
+      }
+    }
+    List<Long> segments = new ArrayList<>();
+    for (String n : names) {
+      long number = parseNumber(n, WAL_SUFFIX);
+      if (number >= 0 && number >= versions.logNumber()) {
+        segments.add(number);
+      }
+    }
+    segments.sort(null);
+    if (existing && (segments.isEmpty() || segments.get(0) != versions.logNumber())) {
+      throw new CorruptionException(
+          dir.resolve(VersionSet.manifestName(versions.manifestNumber())),
+          "names log segment "
+              + walPath(dir, versions.logNumber()).getFileName()
+              + " which is missing (manifest truncated or stale)");
+    }
+    VersionEdit edit = new VersionEdit();
+    long seq = versions.lastSequence();
+    long expectedSeq = -1;
+    Memtable mem = new Memtable(0);
+    Path tornSegment = null;
+    for (long number : segments) {
+      Path path = walPath(dir, number);
+      try (ReadableFile f = fs.openRead(path)) {
+        LogReader reader = new LogReader(f, path, number);
+        while (reader.next()) {
+          if (tornSegment != null) {
+            throw new CorruptionException(
+                tornSegment,
+                "log ends in a torn record but later segment " + path + " has records");
+          }
+          byte[] rec = reader.recordBuffer();
+          int len = reader.recordLength();
+          if (len < 16) {
+            throw new CorruptionException(
+                path, "log record of " + len + " bytes (expected: >= 16)");
+          }
+          long firstSeq = Coding.getLong(rec, 0);
+          long time = Coding.getLong(rec, 8);
+          if (expectedSeq >= 0 && firstSeq != expectedSeq) {
+            throw new CorruptionException(
+                path,
+                "log record at "
+                    + reader.lastRecordEnd()
+                    + " has sequence "
+                    + firstSeq
+                    + " (expected: "
+                    + expectedSeq
+                    + ")");
+          }
+          InsertHandler h = new InsertHandler();
+          h.reset(mem, firstSeq, time);
+          try {
+            WriteBatch.decode(rec, 16, len - 16, h);
+          } catch (IllegalArgumentException e) {
+            throw new CorruptionException(path, "malformed log record: " + e.getMessage(), e);
+          }
+          expectedSeq = h.seq;
+          seq = Math.max(seq, h.seq - 1);
+          if (mem.approximateBytes() >= options.memtableBytes()) {
+            addRecoveredTable(mem, edit);
+            mem = new Memtable(0);
+          }
+        }
+        if (reader.tornTailOffset() >= 0) {
+          tornSegment = path;
+          LOG.log(
+              System.Logger.Level.WARNING,
+              "{0}: torn tail at offset {1} truncated (an unacknowledged or unsynced write)",
+              path,
+              reader.tornTailOffset());
+        }
+      }
+    }
+    if (!mem.isEmpty()) {
+      addRecoveredTable(mem, edit);
+    }
+    lastSeq = seq;
+    visibleSeq = seq;
+    long walNumber = versions.newFileNumber();
+    WritableFile walFile = fs.create(walPath(dir, walNumber));
+    fs.syncDirectory(dir);
+    wal = new LogWriter(walFile, walNumber);
+    edit.logNumber(walNumber);
+    versions.lastSequence(seq);
+    versions.applyInMemory(edit);
+    versions.writeNewManifest();
+    state = new State(new Memtable(walNumber), List.of(), versions.current());
+    lastSyncNanos = clock.nanoTime();
+    mutex.lock();
+    try {
+      deleteObsoleteFiles();
+      scheduleCompaction();
+    } finally {
+      mutex.unlock();
+    }
+  }
+
+  private void addRecoveredTable(Memtable mem, VersionEdit edit) throws IOException {
+    long number = versions.newFileNumber();
+    FileMeta meta = writeTable(mem.iterator(true), null, number);
+    fs.syncDirectory(dir);
+    if (meta != null) {
+      edit.add(0, meta);
+      flushBytes.add(meta.size());
+    }
+  }
+
+  /** Writes every record of {@code it} the filter keeps into table {@code number}; null if none. */
+  private FileMeta writeTable(InternalIterator it, RecordFilter filter, long number)
+      throws IOException {
+    Path path = TableCache.tablePath(dir, number);
+    WritableFile file = new BufferedWritableFile(fs.create(path), TABLE_WRITE_BUFFER_BYTES);
+    FileMeta meta = null;
+    try (file) {
+      SstableWriter w = newTableWriter(file, number);
+      it.seek(null);
+      while (it.valid()) {
+        if (filter == null
+            || filter.keep(
+                it.keyBuffer(),
+                it.keyLength(),
+                it.version(),
+                it.seqKind(),
+                it.aux(),
+                it.valueBuffer(),
+                it.valueOffset(),
+                it.valueLength())) {
+          w.add(
+              it.keyBuffer(),
+              it.keyLength(),
+              it.version(),
+              it.seqKind(),
+              it.aux(),
+              it.valueBuffer(),
+              it.valueOffset(),
+              it.valueLength());
+        }
+        it.advance();
+      }
+      if (w.entries() > 0) {
+        meta = w.finish();
+        file.sync();
+      }
+    } finally {
+      it.close();
+    }
+    if (meta == null) {
+      fs.delete(path);
+    }
+    return meta;
+  }
+
+  private SstableWriter newTableWriter(WritableFile file, long number) {
+    return new SstableWriter(
+        file,
+        number,
+        options.blockBytes(),
+        options.blockRestartInterval(),
+        options.bloomBitsPerKey(),
+        options.compression());
+  }
+
+  // ---------------------------------------------------------------- writes
+
+  @Override
+  public void put(byte[] key, byte[] value, long version, long expiresAtMillis) {
+    StorageLimits.checkKey(key, options.keyBytesMax());
+    StorageLimits.checkValue(value, options.valueBytesMax());
+    if (expiresAtMillis < 0) {
+      throw new IllegalArgumentException(
+          "expiresAtMillis: " + expiresAtMillis + " (expected: >= 0)");
+    }
+    int kind = expiresAtMillis == 0 ? InternalKeys.KIND_PUT : InternalKeys.KIND_PUT_EXPIRING;
+    commit(
+        new Writer(kind, key.clone(), value.clone(), version, expiresAtMillis, writerSignal.get()));
+  }
+
+  @Override
+  public void delete(byte[] key, long version) {
+    StorageLimits.checkKey(key, options.keyBytesMax());
+    commit(
+        new Writer(InternalKeys.KIND_TOMBSTONE, key.clone(), null, version, 0, writerSignal.get()));
+  }
+
+  @Override
+  public void write(WriteBatch batch) {
+    if (batch.isEmpty()) {
+      checkOpen();
+      return;
+    }
+    if (options.keyBytesMax() < StorageLimits.KEY_BYTES_MAX
+        || options.valueBytesMax() < StorageLimits.VALUE_BYTES_MAX) {
+      batch.forEach(
+          new WriteBatch.Handler() {
+            @Override
+            public void put(byte[] key, byte[] value, long version, long expiresAtMillis) {
+              StorageLimits.checkKey(key, options.keyBytesMax());
+              StorageLimits.checkValue(value, options.valueBytesMax());
+            }
+
+            @Override
+            public void delete(byte[] key, long version) {
+              StorageLimits.checkKey(key, options.keyBytesMax());
+            }
+          });
+    }
+    commit(new Writer(batch, writerSignal.get()));
+  }
+
+  private void checkOpen() {
+    if (closed) {
+      throw new StorageClosedException("engine " + dir + " is closed");
+    }
+  }
+
+  private void checkWritable() {
+    checkOpen();
+    StorageException cause = readOnlyCause;
+    if (cause != null) {
+      throw new ReadOnlyException(
+          "engine " + dir + " is read-only after an earlier failure: " + cause.getMessage(), cause);
+    }
+  }
+
+  private void commit(Writer w) {
+    mutex.lock();
+    try {
+      checkWritable();
+      writers.addLast(w);
+      while (!w.done && writers.peekFirst() != w) {
+        w.signal.awaitUninterruptibly();
+      }
+      if (w.done) {
+        if (w.error != null) {
+          throw w.error;
+        }
+        return;
+      }
+      try {
+        checkWritable();
+        makeRoomForWrite(w.kind == KIND_FLUSH);
+      } catch (RuntimeException e) {
+        finishGroupHead(w, e);
+        throw e;
+      }
+      if (w.kind == KIND_FLUSH) {
+        finishGroupHead(w, null);
+        return;
+      }
+      leadGroup(w);
+    } finally {
+      mutex.unlock();
+    }
+  }
+
+  private void finishGroupHead(Writer w, RuntimeException e) {
+    writers.pollFirst();
+    w.done = true;
+    w.error = e;
+    Writer next = writers.peekFirst();
+    if (next != null) {
+      next.signal.signal();
+    }
+  }
+
+  /** The leader's work for one group; called and returns with the mutex held. */
+  private void leadGroup(Writer leader) {
+    group.clear();
+    int limit =
+        leader.encodedBytes() <= GROUP_SMALL_BYTES
+            ? leader.encodedBytes() + GROUP_SMALL_BYTES
+            : GROUP_BYTES_MAX;
+    int bytes = 0;
+    int count = 0;
+    for (Writer g : writers) {
+      if (g.kind == KIND_FLUSH || (!group.isEmpty() && bytes + g.encodedBytes() > limit)) {
+        break;
+      }
+      group.add(g);
+      bytes += g.encodedBytes();
+      count += g.count;
+    }
+    long firstSeq = lastSeq + 1;
+    long groupLastSeq = lastSeq + count;
+    lastSeq = groupLastSeq;
+    long now = clock.epochMillis();
+    int length = encodeGroup(firstSeq, now, bytes);
+    SyncPolicy policy = options.syncPolicy();
+    boolean syncNow =
+        policy.mode() == SyncPolicy.Mode.ALWAYS
+            || (policy.mode() == SyncPolicy.Mode.INTERVAL
+                && clock.nanoTime() - lastSyncNanos
+                    >= TimeUnit.MILLISECONDS.toNanos(policy.intervalMillis()));
+    Memtable mem = state.mem();
+    LogWriter log = wal;
+    ReadOnlyException failure = null;
+    mutex.unlock();
+    try {
+      walBytes.add(log.add(walBuffer, 0, length));
+      if (syncNow) {
+        log.sync();
+        lastSyncNanos = clock.nanoTime();
+      }
+      insertHandler.reset(mem, firstSeq, now);
+      long user = 0;
+      for (Writer g : group) {
+        if (g.batch != null) {
+          g.batch.forEach(insertHandler);
+        } else {
+          long aux = g.kind == InternalKeys.KIND_TOMBSTONE ? now : g.expiresAtMillis;
+          mem.add(g.key, g.version, insertHandler.seq++, g.kind, aux, g.value);
+        }
+        user += g.userBytes;
+      }
+      userBytes.add(user);
+    } catch (IOException e) {
+      failure = new ReadOnlyException("write-ahead log append or sync failed in " + dir, e);
+    } catch (RuntimeException e) {
+      failure = new ReadOnlyException("write failed in " + dir + ": " + e, e);
+    } finally {
+      mutex.lock();
+    }
+    if (failure == null) {
+      visibleSeq = groupLastSeq;
+    } else {
+      readOnlyCause = failure;
+      LOG.log(System.Logger.Level.ERROR, "engine " + dir + " is now read-only", failure);
+    }
+    for (Writer g : group) {
+      writers.pollFirst();
+      g.done = true;
+      g.error = failure;
+      if (g != leader) {
+        g.signal.signal();
+      }
+    }
+    group.clear();
+    Writer next = writers.peekFirst();
+    if (next != null) {
+      next.signal.signal();
+    }
+    if (failure != null) {
+      throw failure;
+    }
+  }
+
+  private int encodeGroup(long firstSeq, long now, int bytes) {
+    int needed = 16 + bytes;
+    if (walBuffer.length < needed) {
+      walBuffer = new byte[Math.max(needed, walBuffer.length * 2)];
+    }
+    byte[] b = walBuffer;
+    Coding.putLong(b, 0, firstSeq);
+    Coding.putLong(b, 8, now);
+    int p = 16;
+    for (Writer g : group) {
+      if (g.batch != null) {
+        System.arraycopy(g.batch.encodedArray(), 0, b, p, g.batch.byteSize());
+        p += g.batch.byteSize();
+      } else {
+        b[p++] = (byte) g.kind;
+        p = Coding.putVarint(b, p, g.key.length);
+        System.arraycopy(g.key, 0, b, p, g.key.length);
+        p += g.key.length;
+        Coding.putLong(b, p, g.version);
+        p += 8;
+        if (g.kind != InternalKeys.KIND_TOMBSTONE) {
+          if (g.kind == InternalKeys.KIND_PUT_EXPIRING) {
+            Coding.putLong(b, p, g.expiresAtMillis);
+            p += 8;
+          }
+          p = Coding.putVarint(b, p, g.value.length);
+          System.arraycopy(g.value, 0, b, p, g.value.length);
+          p += g.value.length;
+        }
+      }
+    }
+    return p;
+  }
+
+  /** Inserts decoded operations with consecutive sequence numbers. */
+  private static final class InsertHandler implements WriteBatch.Handler {
+    Memtable mem;
+    long seq;
+    long now;
+
+    void reset(Memtable m, long firstSeq, long nowMillis) {
+      mem = m;
+      seq = firstSeq;
+      now = nowMillis;
+    }
+
+    @Override
+    public void put(byte[] key, byte[] value, long version, long expiresAtMillis) {
+      int kind = expiresAtMillis == 0 ? InternalKeys.KIND_PUT : InternalKeys.KIND_PUT_EXPIRING;
+      mem.add(key, version, seq++, kind, expiresAtMillis, value);
+    }
+
+    @Override
+    public void delete(byte[] key, long version) {
+      mem.add(key, version, seq++, InternalKeys.KIND_TOMBSTONE, now, null);
+    }
+  }
+
+  /** Ensures the memtable has room, switching it or stalling; mutex held, caller is the leader. */
+  private void makeRoomForWrite(boolean force) {
+    boolean allowDelay = !force;
+    while (true) {
+      checkWritable();
+      State s = state;
+      int l0 = s.version().files(0).size();
+      if (allowDelay && l0 >= options.level0SlowdownTrigger()) {
+        // Slow each write a little rather than stop one write for a long time (leveldb).
+        allowDelay = false;
+        long t0 = clock.nanoTime();
+        mutex.unlock();
+        try {
+          LockSupport.parkNanos(SLOWDOWN_NANOS);
+        } finally {
+          mutex.lock();
+        }
+        stallNanos.add(clock.nanoTime() - t0);
+        stallCount.increment();
+        continue;
+      }
+      boolean full =
+          s.mem().approximateBytes() >= options.memtableBytes()
+              || wal.size() >= options.walSegmentBytes();
+      if (force ? s.mem().isEmpty() : !full) {
+        return;
+      }
+      if (s.imms().size() >= options.immutableMemtablesMax()) {
+        stall(true);
+        continue;
+      }
+      if (!force && l0 >= options.level0StopTrigger()) {
+        stall(false);
+        continue;
+      }
+      switchMemtable();
+      return;
+    }
+  }
+
+  private void stall(boolean waitingForFlush) {
+    long t0 = clock.nanoTime();
+    if (waitingForFlush) {
+      scheduleFlush();
+    } else {
+      scheduleCompaction();
+    }
+    backgroundChanged.awaitUninterruptibly();
+    stallNanos.add(clock.nanoTime() - t0);
+    stallCount.increment();
+  }
+
+  private void switchMemtable() {
+    State s = state;
+    long number = versions.newFileNumber();
+    try {
+      WritableFile f = fs.create(walPath(dir, number));
+      fs.syncDirectory(dir);
+      // The old segment is synced whatever the policy, so a later segment never outlives a lost
+      // tail.
+      wal.sync();
+      wal.close();
+      wal = new LogWriter(f, number);
+    } catch (IOException e) {
+      ReadOnlyException failure =
+          new ReadOnlyException("switch to log segment " + walPath(dir, number) + " failed", e);
+      readOnlyCause = failure;
+      throw failure;
+    }
+    List<Memtable> imms = new ArrayList<>(s.imms().size() + 1);
+    imms.add(s.mem());
+    imms.addAll(s.imms());
+    state = new State(new Memtable(number), List.copyOf(imms), s.version());
+    scheduleFlush();
+  }
+
+  // ---------------------------------------------------------------- background work
+
+  private void scheduleFlush() {
+    if (!flushScheduled && !state.imms().isEmpty() && readOnlyCause == null) {
+      flushScheduled = true;
+      executor.execute(this::flushTask);
+    }
+  }
+
+  private void scheduleCompaction() {
+    if (!compactionScheduled && !closed && readOnlyCause == null && pickCompaction() != null) {
+      compactionScheduled = true;
+      executor.execute(this::compactionTask);
+    }
+  }
+
+  private void backgroundFailed(Throwable t) {
+    StorageException e =
+        t instanceof StorageException se
+            ? se
+            : t instanceof IOException io
+                ? new StorageIoException("background work failed in " + dir, io)
+                : new StorageException("background work failed in " + dir, t);
+    if (readOnlyCause == null) {
+      readOnlyCause = e;
+    }
+    LOG.log(
+        System.Logger.Level.ERROR, "background work failed; engine " + dir + " is read-only", t);
+  }
+
+  private void flushTask() {
+    try {
+      while (true) {
+        Memtable imm;
+        long number;
+        long[] snaps;
+        mutex.lock();
+        try {
+          List<Memtable> imms = state.imms();
+          if (imms.isEmpty() || readOnlyCause != null) {
+            flushScheduled = false;
+            backgroundChanged.signalAll();
+            return;
+          }
+          imm = imms.get(imms.size() - 1);
+          number = versions.newFileNumber();
+          pendingOutputs.add(number);
+          snaps = snapshotSeqs();
+        } finally {
+          mutex.unlock();
+        }
+        FileMeta meta =
+            writeTable(imm.iterator(true), new RecordFilter(snaps, false, 0, 0, null), number);
+        fs.syncDirectory(dir);
+        mutex.lock();
+        try {
+          State s = state;
+          List<Memtable> imms = new ArrayList<>(s.imms());
+          imms.remove(imms.size() - 1);
+          long logNumber =
+              imms.isEmpty() ? s.mem().walNumber() : imms.get(imms.size() - 1).walNumber();
+          VersionEdit edit = new VersionEdit().logNumber(logNumber);
+          if (meta != null) {
+            edit.add(0, meta);
+          }
+          versions.lastSequence(lastSeq);
+          versions.logAndApply(edit);
+          state = new State(state.mem(), List.copyOf(imms), versions.current());
+          pendingOutputs.remove(number);
+          flushes.increment();
+          if (meta != null) {
+            flushBytes.add(meta.size());
+          }
+          backgroundChanged.signalAll();
+          deleteObsoleteFiles();
+          scheduleCompaction();
+        } finally {
+          mutex.unlock();
+        }
+      }
+    } catch (Throwable t) {
+      backgroundFailed(t);
+      mutex.lock();
+      try {
+        flushScheduled = false;
+        backgroundChanged.signalAll();
+      } finally {
+        mutex.unlock();
+      }
+    }
+  }
+
+  private long[] snapshotSeqs() {
+    long[] out = new long[snapshots.size()];
+    int i = 0;
+    for (Long s : snapshots.keySet()) {
+      out[i++] = s;
+    }
+    return out;
+  }
+
+  /** A chosen compaction: files of {@code level} merged with the overlapping files of the next. */
+  private record Compaction(
+      int level, List<FileMeta> inputs, List<FileMeta> nextInputs, int outputLevel) {
+    boolean isTrivialMove() {
+      return nextInputs.isEmpty() && inputs.size() == 1;
+    }
+  }
+
+  private long levelTargetBytes(int level) {
+    long target = options.levelBaseBytes();
+    for (int i = 1; i < level; i++) {
+      target =
+          target > Long.MAX_VALUE / options.levelSizeRatio()
+              ? Long.MAX_VALUE
+              : target * options.levelSizeRatio();
+    }
+    return target;
+  }
+
+  private double score(Version v, int level) {
+    if (level == 0) {
+      return (double) v.files(0).size() / options.level0CompactionTrigger();
+    }
+    return (double) v.levelBytes(level) / levelTargetBytes(level);
+  }
+
+  /** The compaction with the highest score >= 1, or null. Mutex held. */
+  private Compaction pickCompaction() {
+    Version v = state.version();
+    int best = -1;
+    double bestScore = 1.0;
+    for (int level = 0; level < v.levelCount() - 1; level++) {
+      double s = score(v, level);
+      if (s >= bestScore) {
+        bestScore = s;
+        best = level;
+      }
+    }
+    if (best < 0) {
+      return null;
+    }
+    return compactionFor(v, best, null, null, false);
+  }
+
+  private Compaction compactionFor(Version v, int level, byte[] from, byte[] to, boolean all) {
+    List<FileMeta> inputs;
+    if (level == 0 || all) {
+      inputs = all ? v.overlapping(level, from, to) : new ArrayList<>(v.files(0));
+    } else {
+      List<FileMeta> files = v.files(level);
+      FileMeta chosen = files.get(0);
+      byte[] pointer = compactPointers[level];
+      if (pointer != null) {
+        for (FileMeta f : files) {
+          if (Arrays.compareUnsigned(f.smallestKey(), pointer) > 0) {
+            chosen = f;
+            break;
+          }
+        }
+      }
+      inputs = List.of(chosen);
+    }
+    if (inputs.isEmpty()) {
+      return null;
+    }
+    byte[] lo = inputs.get(0).smallestKey();
+    byte[] hi = inputs.get(0).largestKey();
+    for (FileMeta f : inputs) {
+      if (Arrays.compareUnsigned(f.smallestKey(), lo) < 0) {
+        lo = f.smallestKey();
+      }
+      if (Arrays.compareUnsigned(f.largestKey(), hi) > 0) {
+        hi = f.largestKey();
+      }
+    }
+    return new Compaction(level, inputs, v.overlapping(level + 1, lo, hi), level + 1);
+  }
+
+  private void compactionTask() {
+    boolean again = false;
+    if (!compactionLock.tryLock()) {
+      mutex.lock();
+      try {
+        compactionScheduled = false;
+      } finally {
+        mutex.unlock();
+      }
+      return;
+    }
+    try {
+      while (!closed && readOnlyCause == null) {
+        Compaction c;
+        mutex.lock();
+        try {
+          c = pickCompaction();
+        } finally {
+          mutex.unlock();
+        }
+        if (c == null) {
+          break;
+        }
+        runCompaction(c, true);
+      }
+    } catch (StorageClosedException e) {
+      // Closing: the compaction's partial output is deleted as an orphan at the next open.
+    } catch (Throwable t) {
+      backgroundFailed(t);
+    } finally {
+      compactionLock.unlock();
+      mutex.lock();
+      try {
+        compactionScheduled = false;
+        backgroundChanged.signalAll();
+        again = !closed && readOnlyCause == null && pickCompaction() != null;
+        if (again) {
+          scheduleCompaction();
+        }
+      } finally {
+        mutex.unlock();
+      }
+    }
+  }
+
+  /** Runs one compaction; compactionLock held, mutex not held. */
+  private void runCompaction(Compaction c, boolean allowTrivialMove) throws IOException {
+    int outLevel = c.outputLevel();
+    if (allowTrivialMove && c.isTrivialMove()) {
+      FileMeta f = c.inputs().get(0);
+      mutex.lock();
+      try {
+        versions.logAndApply(new VersionEdit().delete(c.level(), f.number()).add(outLevel, f));
+        state = new State(state.mem(), state.imms(), versions.current());
+        compactPointers[c.level()] = f.largestKey();
+        compactions.increment();
+        backgroundChanged.signalAll();
+      } finally {
+        mutex.unlock();
+      }
+      return;
+    }
+    long[] snaps;
+    Version v;
+    mutex.lock();
+    try {
+      snaps = snapshotSeqs();
+      v = state.version();
+      versions.pin(v);
+    } finally {
+      mutex.unlock();
+    }
+    Set<Long> inputNumbers = new java.util.HashSet<>();
+    List<InternalIterator> children = new ArrayList<>();
+    for (FileMeta f : c.inputs()) {
+      inputNumbers.add(f.number());
+      children.add(new LevelIterator(List.of(f), tableCache, true, false));
+      compactionBytesRead.add(f.size());
+    }
+    for (FileMeta f : c.nextInputs()) {
+      inputNumbers.add(f.number());
+      compactionBytesRead.add(f.size());
+    }
+    if (!c.nextInputs().isEmpty()) {
+      children.add(new LevelIterator(c.nextInputs(), tableCache, true, false));
+    }
+    RecordFilter filter =
+        new RecordFilter(
+            snaps,
+            true,
+            clock.epochMillis(),
+            options.tombstoneGraceMillis(),
+            (key, len) -> mayExistOutside(key, len, inputNumbers));
+    List<FileMeta> outputs = new ArrayList<>();
+    List<Long> outputNumbers = new ArrayList<>();
+    SstableWriter writer = null;
+    WritableFile file = null;
+    long outNumber = -1;
+    long rateStart = clock.nanoTime();
+    long rateBytes = 0;
+    try (MergingIterator it = new MergingIterator(children, true)) {
+      it.seek(null);
+      while (it.valid()) {
+        if (closed) {
+          throw new StorageClosedException("engine " + dir + " closed during compaction");
+        }
+        byte[] k = it.keyBuffer();
+        int kl = it.keyLength();
+        if (filter.keep(
+            k,
+            kl,
+            it.version(),
+            it.seqKind(),
+            it.aux(),
+            it.valueBuffer(),
+            it.valueOffset(),
+            it.valueLength())) {
+          if (writer != null
+              && writer.estimatedSize() >= options.tableFileBytes()
+              && !writer.sameUserKeyAsLast(k, kl)) {
+            outputs.add(finishOutput(writer, file));
+            rateBytes += outputs.get(outputs.size() - 1).size();
+            rateStart = throttle(rateStart, rateBytes);
+            writer = null;
+            file = null;
+          }
+          if (writer == null) {
+            mutex.lock();
+            try {
+              outNumber = versions.newFileNumber();
+              pendingOutputs.add(outNumber);
+              outputNumbers.add(outNumber);
+            } finally {
+              mutex.unlock();
+            }
+            file =
+                new BufferedWritableFile(
+                    fs.create(TableCache.tablePath(dir, outNumber)), TABLE_WRITE_BUFFER_BYTES);
+            writer = newTableWriter(file, outNumber);
+          }
+          writer.add(
+              k,
+              kl,
+              it.version(),
+              it.seqKind(),
+              it.aux(),
+              it.valueBuffer(),
+              it.valueOffset(),
+              it.valueLength());
+        }
+        it.advance();
+      }
+      if (writer != null) {
+        outputs.add(finishOutput(writer, file));
+        file = null;
+      }
+      fs.syncDirectory(dir);
+      mutex.lock();
+      try {
+        VersionEdit edit = new VersionEdit();
+        for (FileMeta f : c.inputs()) {
+          edit.delete(c.level(), f.number());
+        }
+        for (FileMeta f : c.nextInputs()) {
+          edit.delete(outLevel, f.number());
+        }
+        for (FileMeta f : outputs) {
+          edit.add(outLevel, f);
+          compactionBytesWritten.add(f.size());
+        }
+        versions.logAndApply(edit);
+        state = new State(state.mem(), state.imms(), versions.current());
+        compactPointers[c.level()] = c.inputs().get(c.inputs().size() - 1).largestKey();
+        compactions.increment();
+        backgroundChanged.signalAll();
+      } finally {
+        mutex.unlock();
+      }
+    } finally {
+      if (file != null) {
+        try {
+          file.close();
+        } catch (IOException e) {
+          // The compaction already failed; its partial output is deleted as an orphan.
+        }
+      }
+      mutex.lock();
+      try {
+        pendingOutputs.removeAll(outputNumbers);
+        versions.unpin(v);
+        deleteObsoleteFiles();
+      } finally {
+        mutex.unlock();
+      }
+    }
+  }
+
+  private FileMeta finishOutput(SstableWriter writer, WritableFile file) throws IOException {
+    FileMeta meta = writer.finish();
+    file.sync();
+    file.close();
+    return meta;
+  }
+
+  private long throttle(long start, long bytes) {
+    long rate = options.compactionBytesPerSecondMax();
+    if (rate <= 0) {
+      return start;
+    }
+    long dueNanos = (long) (bytes * 1e9 / rate);
+    long elapsed = clock.nanoTime() - start;
+    if (dueNanos > elapsed) {
+      LockSupport.parkNanos(dueNanos - elapsed);
+    }
+    return start;
+  }
+
+  /** Whether a memtable, or a table not among {@code excluded}, may hold {@code key}. */
+  private boolean mayExistOutside(byte[] key, int length, Set<Long> excluded) {
+    byte[] k = length == key.length ? key : Arrays.copyOf(key, length);
+    State s = state;
+    if (s.mem().containsKey(k, k.length)) {
+      return true;
+    }
+    for (Memtable m : s.imms()) {
+      if (m.containsKey(k, k.length)) {
+        return true;
+      }
+    }
+    long hash = BloomFilter.hash(k, 0, k.length);
+    Version v = s.version();
+    for (int level = 0; level < v.levelCount(); level++) {
+      for (FileMeta f : v.files(level)) {
+        if (excluded.contains(f.number()) || !f.contains(k)) {
+          continue;
+        }
+        Table t = tableCache.acquire(f);
+        try {
+          if (t.mayContain(hash)) {
+            RecordHolder h = new RecordHolder();
+            t.get(k, InternalKeys.SEQ_MAX, h);
+            if (h.found()) {
+              return true;
+            }
+          }
+        } finally {
+          t.release();
+        }
+      }
+    }
+    return false;
+  }
+
+  /** Deletes files no live or pinned version needs. Mutex held. */
+  private void deleteObsoleteFiles() {
+    Set<Long> live = versions.liveFiles();
+    live.addAll(pendingOutputs);
+    List<String> names;
+    try {
+      names = fs.list(dir);
+    } catch (IOException e) {
+      LOG.log(System.Logger.Level.WARNING, "cannot list " + dir + " to delete obsolete files", e);
+      return;
+    }
+    long currentWal = wal == null ? -1 : wal.fileNumber();
+    for (String name : names) {
+      long n;
+      boolean delete = false;
+      if ((n = parseNumber(name, ".sst")) >= 0) {
+        if (!live.contains(n)) {
+          tableCache.evict(n);
+          delete = true;
+        }
+      } else if ((n = parseNumber(name, WAL_SUFFIX)) >= 0) {
+        delete = n < versions.logNumber() && n != currentWal;
+      } else if (name.startsWith("MANIFEST-")) {
+        delete = !name.equals(VersionSet.manifestName(versions.manifestNumber()));
+      }
+      if (delete) {
+        try {
+          fs.delete(dir.resolve(name));
+        } catch (IOException e) {
+          LOG.log(System.Logger.Level.WARNING, "cannot delete obsolete file " + name, e);
+        }
+      }
+    }
+  }
+
+  // ---------------------------------------------------------------- reads
+
+  @Override
+  public byte[] get(byte[] key) {
+    return lookup(key, visibleSeq).liveValue(clock.epochMillis());
+  }
+
+  @Override
+  public Record getRecord(byte[] key) {
+    return lookup(key, visibleSeq).toRecord();
+  }
+
+  RecordHolder lookup(byte[] key, long seq) {
+    checkOpen();
+    StorageLimits.checkKey(key, StorageLimits.KEY_BYTES_MAX);
+    while (true) {
+      State s = state;
+      RecordHolder h = new RecordHolder();
+      try {
+        lookupIn(s, key, seq, h);
+        return h;
+      } catch (StorageIoException e) {
+        // A compaction may have deleted a table of this state after we read it: retry on the new
+        // one.
+        if (s == state || !(e.getCause() instanceof NoSuchFileException)) {
+          throw e;
+        }
+      }
+    }
+  }
+
+  private void lookupIn(State s, byte[] key, long seq, RecordHolder h) {
+    Memtable mem = s.mem();
+    if (mem.seqMin() <= seq) {
+      mem.get(key, seq, h);
+    }
+    for (Memtable imm : s.imms()) {
+      if (imm.seqMin() <= seq && !(h.found() && imm.versionMax() < h.version())) {
+        imm.get(key, seq, h);
+      }
+    }
+    Version v = s.version();
+    long hash = 0;
+    boolean hashed = false;
+    for (FileMeta f : v.files(0)) {
+      if (f.seqMin() > seq || (h.found() && f.versionMax() < h.version()) || !f.contains(key)) {
+        continue;
+      }
+      if (!hashed) {
+        hash = BloomFilter.hash(key, 0, key.length);
+        hashed = true;
+      }
+      tableGet(f, key, hash, seq, h);
+    }
+    for (int level = 1; level < v.levelCount(); level++) {
+      if (v.files(level).isEmpty()) {
+        continue;
+      }
+      FileMeta f = v.fileFor(level, key);
+      if (f == null || f.seqMin() > seq || (h.found() && f.versionMax() < h.version())) {
+        continue;
+      }
+      if (!hashed) {
+        hash = BloomFilter.hash(key, 0, key.length);
+        hashed = true;
+      }
+      tableGet(f, key, hash, seq, h);
+    }
+  }
+
+  private void tableGet(FileMeta f, byte[] key, long hash, long seq, RecordHolder h) {
+    Table t = tableCache.acquire(f);
+    try {
+      if (t.mayContain(hash)) {
+        t.get(key, seq, h);
+      }
+    } finally {
+      t.release();
+    }
+  }
+
+  @Override
+  public Snapshot snapshot() {
+    mutex.lock();
+    try {
+      checkOpen();
+      long seq = visibleSeq;
+      snapshots.merge(seq, 1, Integer::sum);
+      return new LsmSnapshot(this, seq);
+    } finally {
+      mutex.unlock();
+    }
+  }
+
+  void releaseSnapshot(long seq) {
+    mutex.lock();
+    try {
+      snapshots.computeIfPresent(seq, (k, n) -> n == 1 ? null : n - 1);
+    } finally {
+      mutex.unlock();
+    }
+  }
+
+  Cursor cursor(long seq, byte[] from, byte[] to, Direction direction, boolean records) {
+    checkOpen();
+    if (from != null) {
+      StorageLimits.checkKey(from, StorageLimits.KEY_BYTES_MAX);
+    }
+    if (to != null) {
+      StorageLimits.checkKey(to, StorageLimits.KEY_BYTES_MAX);
+    }
+    State s;
+    mutex.lock();
+    try {
+      s = state;
+      versions.pin(s.version());
+    } finally {
+      mutex.unlock();
+    }
+    boolean forward = direction == Direction.FORWARD;
+    List<InternalIterator> children = new ArrayList<>();
+    children.add(s.mem().iterator(forward));
+    for (Memtable m : s.imms()) {
+      children.add(m.iterator(forward));
+    }
+    Version v = s.version();
+    for (FileMeta f : v.files(0)) {
+      if (f.seqMin() <= seq && f.overlaps(from, to)) {
+        children.add(new LevelIterator(List.of(f), tableCache, forward));
+      }
+    }
+    for (int level = 1; level < v.levelCount(); level++) {
+      if (!v.files(level).isEmpty()) {
+        children.add(new LevelIterator(v.files(level), tableCache, forward));
+      }
+    }
+    return new LsmCursor(
+        this, v, new MergingIterator(children, forward), seq, from, to, forward, records);
+  }
+
+  void cursorClosed(Version v) {
+    mutex.lock();
+    try {
+      if (versions.unpin(v) && !closed) {
+        deleteObsoleteFiles();
+      }
+    } finally {
+      mutex.unlock();
+    }
+  }
+
+  boolean isClosed() {
+    return closed;
+  }
+
+  long nowMillis() {
+    return clock.epochMillis();
+  }
+
+  // ---------------------------------------------------------------- maintenance
+
+  @Override
+  public void flush() {
+    commit(new Writer(KIND_FLUSH, new byte[0], null, 0, 0, writerSignal.get()));
+    mutex.lock();
+    try {
+      scheduleFlush();
+      while (!state.imms().isEmpty()) {
+        checkWritable();
+        backgroundChanged.awaitUninterruptibly();
+      }
+      checkWritable();
+    } finally {
+      mutex.unlock();
+    }
+  }
+
+  @Override
+  public void compactRange(byte[] fromInclusive, byte[] toExclusive) {
+    flush();
+    compactionLock.lock();
+    try {
+      Version v = state.version();
+      int deepest = 0;
+      for (int level = 0; level < v.levelCount(); level++) {
+        if (!v.overlapping(level, fromInclusive, toExclusive).isEmpty()) {
+          deepest = level;
+        }
+      }
+      // Every level above the deepest one holding the range is merged into the next; the deepest
+      // (if not L0) is rewritten in place, so that obsolete versions and purgeable tombstones go.
+      int last = Math.max(1, deepest);
+      for (int level = 0; level <= last && level < v.levelCount(); level++) {
+        if (level == last && deepest == 0) {
+          break;
+        }
+        checkWritable();
+        Compaction c;
+        mutex.lock();
+        try {
+          if (level < last) {
+            c = compactionFor(state.version(), level, fromInclusive, toExclusive, true);
+          } else {
+            List<FileMeta> in = state.version().overlapping(level, fromInclusive, toExclusive);
+            c = in.isEmpty() ? null : new Compaction(level, in, List.of(), level);
+          }
+        } finally {
+          mutex.unlock();
+        }
+        if (c != null) {
+          runCompaction(c, false);
+        }
+      }
+    } catch (IOException e) {
+      StorageIoException failure = new StorageIoException("compaction failed in " + dir, e);
+      backgroundFailed(failure);
+      throw failure;
+    } finally {
+      compactionLock.unlock();
+    }
+    mutex.lock();
+    try {
+      scheduleCompaction();
+    } finally {
+      mutex.unlock();
+    }
+  }
+
+  @Override
+  public void checkpoint(Path target) {
+    flush();
+    compactionLock.lock();
+    Version v = null;
+    try {
+      if (fs.exists(target)) {
+        throw new IllegalArgumentException("checkpoint target " + target + " already exists");
+      }
+      mutex.lock();
+      try {
+        v = state.version();
+        versions.pin(v);
+      } finally {
+        mutex.unlock();
+      }
+      fs.createDirectories(target);
+      long maxNumber = 0;
+      VersionEdit snapshot = new VersionEdit();
+      for (int level = 0; level < v.levelCount(); level++) {
+        for (FileMeta f : v.files(level)) {
+          fs.link(TableCache.tablePath(dir, f.number()), TableCache.tablePath(target, f.number()));
+          snapshot.add(level, f);
+          maxNumber = Math.max(maxNumber, f.number());
+        }
+      }
+      long walNumber;
+      long manifestNumber;
+      long seq;
+      mutex.lock();
+      try {
+        walNumber = versions.newFileNumber();
+        manifestNumber = versions.newFileNumber();
+        seq = versions.lastSequence();
+      } finally {
+        mutex.unlock();
+      }
+      try (WritableFile f = fs.create(walPath(target, walNumber))) {
+        f.sync();
+      }
+      snapshot.logNumber(walNumber).nextFileNumber(manifestNumber + 1).lastSequence(seq);
+      byte[] rec = snapshot.encode();
+      try (LogWriter m =
+          new LogWriter(
+              fs.create(target.resolve(VersionSet.manifestName(manifestNumber))), manifestNumber)) {
+        m.add(rec, 0, rec.length);
+        m.sync();
+      }
+      fs.syncDirectory(target);
+      VersionSet.writeCurrent(fs, target, manifestNumber);
+    } catch (IOException e) {
+      throw new StorageIoException("checkpoint to " + target + " failed", e);
+    } finally {
+      if (v != null) {
+        mutex.lock();
+        try {
+          versions.unpin(v);
+        } finally {
+          mutex.unlock();
+        }
+      }
+      compactionLock.unlock();
+    }
+  }
+
+  @Override
+  public VerifyReport verify() {
+    checkOpen();
+    Version v;
+    mutex.lock();
+    try {
+      v = state.version();
+      versions.pin(v);
+    } finally {
+      mutex.unlock();
+    }
+    int files = 0;
+    long blocks = 0;
+    long bytes = 0;
+    try {
+      for (int level = 0; level < v.levelCount(); level++) {
+        for (FileMeta f : v.files(level)) {
+          Table t = tableCache.acquire(f);
+          try {
+            long[] r = t.verify();
+            blocks += r[0];
+            bytes += r[1];
+            files++;
+          } finally {
+            t.release();
+          }
+        }
+      }
+      mutex.lock();
+      try {
+        long[] m = versions.verify();
+        blocks += m[0];
+        bytes += m[1];
+        files++;
+      } finally {
+        mutex.unlock();
+      }
+      for (String name : fs.list(dir)) {
+        long n = parseNumber(name, WAL_SUFFIX);
+        if (n < 0) {
+          continue;
+        }
+        Path p = dir.resolve(name);
+        try (ReadableFile f = fs.openRead(p)) {
+          LogReader r = new LogReader(f, p, n);
+          while (r.next()) {
+            blocks++;
+          }
+          bytes += r.lastRecordEnd();
+          files++;
+        } catch (NoSuchFileException e) {
+          // Deleted by a flush since the listing: nothing left to verify.
+        }
+      }
+    } catch (IOException e) {
+      throw new StorageIoException("verify of " + dir + " failed", e);
+    } finally {
+      mutex.lock();
+      try {
+        versions.unpin(v);
+      } finally {
+        mutex.unlock();
+      }
+    }
+    return new VerifyReport(files, blocks, bytes);
+  }
+
+  @Override
+  public StorageStats stats() {
+    State s = state;
+    Version v = s.version();
+    List<StorageStats.LevelStats> levels = new ArrayList<>();
+    long live = 0;
+    long entries = s.mem().count();
+    for (int level = 0; level < v.levelCount(); level++) {
+      long b = v.levelBytes(level);
+      live += b;
+      for (FileMeta f : v.files(level)) {
+        entries += f.entries();
+      }
+      levels.add(
+          new StorageStats.LevelStats(
+              level, v.files(level).size(), b, level == v.levelCount() - 1 ? 0 : score(v, level)));
+    }
+    long memBytes = s.mem().approximateBytes();
+    for (Memtable m : s.imms()) {
+      memBytes += m.approximateBytes();
+      entries += m.count();
+    }
+    return new StorageStats(
+        levels,
+        memBytes,
+        entries,
+        userBytes.sum(),
+        walBytes.sum(),
+        flushBytes.sum(),
+        compactionBytesWritten.sum(),
+        compactionBytesRead.sum(),
+        live,
+        blockCache.stats(),
+        tableCache.stats(),
+        stallNanos.sum(),
+        stallCount.sum(),
+        0,
+        flushes.sum(),
+        compactions.sum(),
+        readOnlyCause != null);
+  }
+
+  @Override
+  public void close() {
+    mutex.lock();
+    try {
+      if (closed) {
+        return;
+      }
+      while (!writers.isEmpty()) {
+        backgroundChanged.awaitNanos(1_000_000);
+      }
+      closed = true;
+      backgroundChanged.signalAll();
+      while (flushScheduled || compactionScheduled) {
+        backgroundChanged.awaitUninterruptibly();
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      closed = true;
+    } finally {
+      mutex.unlock();
+    }
+    compactionLock.lock();
+    compactionLock.unlock();
+    StorageException failure = null;
+    try {
+      if (readOnlyCause == null) {
+        wal.sync();
+      }
+    } catch (IOException e) {
+      failure = new StorageIoException("final sync of " + dir + " failed", e);
+    }
+    try {
+      wal.close();
+      versions.close();
+    } catch (IOException e) {
+      if (failure == null) {
+        failure = new StorageIoException("close of " + dir + " failed", e);
+      }
+    }
+    tableCache.invalidateAll();
+    blockCache.invalidateAll();
+    if (ownedExecutor != null) {
+      ownedExecutor.shutdown();
+    }
+    try {
+      dirLock.close();
+    } catch (Exception e) {
+      if (failure == null) {
+        failure = new StorageIoException("unlock of " + dir + " failed", e);
+      }
+    }
+    if (failure != null) {
+      throw failure;
+    }
+  }
+}

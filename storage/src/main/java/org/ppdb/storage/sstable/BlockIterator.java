@@ -1,0 +1,232 @@
+package org.ppdb.storage.sstable;
+
+import java.util.Arrays;
+import org.ppdb.storage.CorruptionException;
+import org.ppdb.storage.format.Coding;
+import org.ppdb.storage.format.InternalKeys;
+
+/**
+ * Positions within a {@link Block} whose keys are internal keys ({@code userKey ‖ version i64 ‖
+ * seqKind i64}): binary search over the restart points, then a linear scan of at most one restart
+ * interval. {@link #prev()} re-scans from the preceding restart point (prefix compression only
+ * decodes forward). Not thread-safe; reusable across blocks.
+ */
+final class BlockIterator {
+  static final int TRAILER_BYTES = 16;
+
+  private Block block;
+  private byte[] data;
+  byte[] key = new byte[64];
+  int keyLength;
+  private int current = -1;
+  private int nextOffset;
+  int valueOffset;
+  int valueLength;
+
+  void reset(Block b) {
+    block = b;
+    data = b.data;
+    current = -1;
+  }
+
+  boolean valid() {
+    return current >= 0;
+  }
+
+  int userKeyLength() {
+    return keyLength - TRAILER_BYTES;
+  }
+
+  long version() {
+    return Coding.getLong(key, keyLength - TRAILER_BYTES);
+  }
+
+  long seqKind() {
+    return Coding.getLong(key, keyLength - 8);
+  }
+
+  byte[] data() {
+    return data;
+  }
+
+  private void seekToRestart(int i) {
+    keyLength = 0;
+    nextOffset = block.restart(i);
+  }
+
+  /** Decodes the entry at nextOffset; returns false (invalid) at the end of the entries. */
+  private boolean parseNext() {
+    int p = nextOffset;
+    if (p >= block.restartsOffset) {
+      current = -1;
+      return false;
+    }
+    current = p;
+    int limit = block.restartsOffset;
+    int shared;
+    int unshared;
+    int vlen;
+    // Fast path: all three lengths fit in one byte each.
+    if (p + 3 <= limit && (data[p] | data[p + 1] | data[p + 2]) >= 0) {
+      shared = data[p];
+      unshared = data[p + 1];
+      vlen = data[p + 2];
+      p += 3;
+    } else {
+      long r = readVarint(p, limit);
+      shared = (int) r;
+      p = (int) (r >>> 32);
+      r = readVarint(p, limit);
+      unshared = (int) r;
+      p = (int) (r >>> 32);
+      r = readVarint(p, limit);
+      vlen = (int) r;
+      p = (int) (r >>> 32);
+    }
+    if (shared > keyLength || (long) p + unshared + vlen > limit) {
+      throw new CorruptionException(block.file, "block entry at " + current + " out of bounds");
+    }
+    int newLength = shared + unshared;
+    if (key.length < newLength) {
+      key = Arrays.copyOf(key, Math.max(newLength, key.length * 2));
+    }
+    System.arraycopy(data, p, key, shared, unshared);
+    keyLength = newLength;
+    if (keyLength < TRAILER_BYTES) {
+      throw new CorruptionException(
+          block.file, "block entry at " + current + ": short internal key");
+    }
+    valueOffset = p + unshared;
+    valueLength = vlen;
+    nextOffset = valueOffset + vlen;
+    return true;
+  }
+
+  private long readVarint(int p, int limit) {
+    int result = 0;
+    for (int shift = 0; shift <= 28; shift += 7) {
+      if (p >= limit) {
+        break;
+      }
+      int b = data[p++] & 0xff;
+      result |= (b & 0x7f) << shift;
+      if (b < 0x80) {
+        if (result < 0) {
+          break;
+        }
+        return ((long) p << 32) | result;
+      }
+    }
+    throw new CorruptionException(block.file, "bad varint in block entry at " + current);
+  }
+
+  private int compareCurrent(byte[] user, int userLength, long version, long seqKind) {
+    return InternalKeys.compare(
+        key,
+        0,
+        keyLength - TRAILER_BYTES,
+        version(),
+        seqKind(),
+        user,
+        0,
+        userLength,
+        version,
+        seqKind);
+  }
+
+  private int compareRestartKey(int i, byte[] user, int userLength, long version, long seqKind) {
+    seekToRestart(i);
+    parseNext();
+    return compareCurrent(user, userLength, version, seqKind);
+  }
+
+  /** Last restart whose key is < target, or -1 if the first key is >= target. */
+  private int lastRestartBefore(byte[] user, int userLength, long version, long seqKind) {
+    int lo = 0;
+    int hi = block.restartCount - 1;
+    if (compareRestartKey(0, user, userLength, version, seqKind) >= 0) {
+      return -1;
+    }
+    while (lo < hi) {
+      int mid = (lo + hi + 1) >>> 1;
+      if (compareRestartKey(mid, user, userLength, version, seqKind) < 0) {
+        lo = mid;
+      } else {
+        hi = mid - 1;
+      }
+    }
+    return lo;
+  }
+
+  /** Positions at the first entry >= target; invalid if none. */
+  void seekGe(byte[] user, int userLength, long version, long seqKind) {
+    int r = lastRestartBefore(user, userLength, version, seqKind);
+    seekToRestart(Math.max(r, 0));
+    while (parseNext()) {
+      if (compareCurrent(user, userLength, version, seqKind) >= 0) {
+        return;
+      }
+    }
+  }
+
+  /** Positions at the last entry < target; invalid if none. */
+  void seekLt(byte[] user, int userLength, long version, long seqKind) {
+    int r = lastRestartBefore(user, userLength, version, seqKind);
+    if (r < 0) {
+      current = -1;
+      return;
+    }
+    seekToRestart(r);
+    int lastGood = -1;
+    while (parseNext() && compareCurrent(user, userLength, version, seqKind) < 0) {
+      lastGood = current;
+    }
+    scanTo(r, lastGood);
+  }
+
+  private void scanTo(int restart, int target) {
+    seekToRestart(restart);
+    while (parseNext() && current != target) {
+      // Decoding forward rebuilds the prefix-compressed key of the target entry.
+    }
+  }
+
+  void first() {
+    seekToRestart(0);
+    parseNext();
+  }
+
+  void last() {
+    int r = block.restartCount - 1;
+    seekToRestart(r);
+    int lastGood = -1;
+    while (parseNext()) {
+      lastGood = current;
+    }
+    if (lastGood >= 0) {
+      scanTo(r, lastGood);
+    }
+  }
+
+  void next() {
+    parseNext();
+  }
+
+  void prev() {
+    int target = current;
+    int r = block.restartCount - 1;
+    while (r >= 0 && block.restart(r) >= target) {
+      r--;
+    }
+    if (r < 0) {
+      current = -1;
+      return;
+    }
+    seekToRestart(r);
+    int lastGood = -1;
+    while (parseNext() && current < target) {
+      lastGood = current;
+    }
+    scanTo(r, lastGood);
+  }
+}
