@@ -1,0 +1,188 @@
+package org.ppdb.cli;
+
+import java.io.PrintWriter;
+import java.net.InetAddress;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import org.ppdb.peer.Peer;
+import org.ppdb.peer.PeerConfig;
+import org.ppdb.peer.discovery.SeedAddress;
+import org.ppdb.peer.discovery.SeedAddresses;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code ppdb peer}: starts a peer process and keeps it running until it is stopped. SIGTERM or
+ * Ctrl-C leave the cluster gracefully; kill -9 is safe too (the others declare the peer dead, and
+ * it rejoins under the same id when it comes back).
+ */
+@Command(
+    name = "peer",
+    description = {
+      "Start a ppdb peer: it finds the other peers of its cluster (mDNS on the LAN, seeds, DHT"
+          + " rendezvous), gossips membership with them, and serves admin HTTP on loopback.",
+      "",
+      "Every option can also be set in the environment (--data-dir as PPDB_DATA_DIR) or in a"
+          + " properties file given with --config (key data-dir); the command line wins, then the"
+          + " environment, then the file."
+    },
+    sortOptions = false)
+final class PeerCommand implements Callable<Integer> {
+
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @Option(
+      names = "--config",
+      paramLabel = "FILE",
+      description = "Properties file with option values (keys are option names without --).")
+  Path config;
+
+  @Option(
+      names = "--cluster",
+      defaultValue = "default",
+      description = "Cluster name; peers of other clusters never merge. Default: ${DEFAULT-VALUE}.")
+  String cluster;
+
+  @Option(
+      names = "--data-dir",
+      defaultValue = "ppdb-data",
+      paramLabel = "DIR",
+      description = "Where the node keeps its identity key and data. Default: ${DEFAULT-VALUE}.")
+  Path dataDir;
+
+  @Option(
+      names = "--bind",
+      defaultValue = "0.0.0.0",
+      paramLabel = "ADDRESS",
+      description = "Address the peer port listens on. Default: ${DEFAULT-VALUE} (all).")
+  String bind;
+
+  @Option(
+      names = "--port",
+      defaultValue = "" + PeerConfig.PORT_DEFAULT,
+      description =
+          "Peer port, UDP (gossip, DHT) and TCP (streams); 0 picks one. Default: ${DEFAULT-VALUE}.")
+  int port;
+
+  @Option(
+      names = "--advertise",
+      paramLabel = "ADDRESS",
+      description =
+          "IP address other peers use to reach this one. Default: the bind address, or the first"
+              + " non-loopback IPv4 address when binding all.")
+  String advertise;
+
+  @Option(
+      names = "--seeds",
+      paramLabel = "HOST:PORT,...",
+      description = "Peers to join through. Default: none (found by mDNS or the DHT).")
+  String seeds;
+
+  @Option(
+      names = "--dht-seeds",
+      paramLabel = "HOST:PORT,...",
+      description =
+          "DHT nodes to bootstrap through (any cluster); the cluster is found by rendezvous.")
+  String dhtSeeds;
+
+  @Option(
+      names = "--no-mdns",
+      negatable = true,
+      defaultValue = "true",
+      description = "Turn LAN discovery by mDNS off (on by default).")
+  boolean mdns;
+
+  @Option(
+      names = "--cluster-secret-file",
+      paramLabel = "FILE",
+      description =
+          "Cluster secret: peers authenticate and encrypt everything between them. Without it the"
+              + " cluster is open (a warning is printed).")
+  Path clusterSecretFile;
+
+  @Option(
+      names = "--admin-bind",
+      defaultValue = "127.0.0.1",
+      paramLabel = "ADDRESS",
+      description = "Admin HTTP address (/health, /members, /metrics). Default: ${DEFAULT-VALUE}.")
+  String adminBind;
+
+  @Option(
+      names = "--admin-port",
+      defaultValue = "" + PeerConfig.ADMIN_PORT_DEFAULT,
+      description = "Admin HTTP port; 0 picks one. Default: ${DEFAULT-VALUE}.")
+  int adminPort;
+
+  @Option(
+      names = "--leave-timeout-ms",
+      defaultValue = "" + PeerConfig.LEAVE_TIMEOUT_MILLIS_DEFAULT,
+      description =
+          "How long a graceful stop waits for the leave to spread. Default: ${DEFAULT-VALUE}.")
+  long leaveTimeoutMillis;
+
+  @Override
+  public Integer call() throws Exception {
+    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter err = spec.commandLine().getErr();
+    PeerConfig peerConfig;
+    try {
+      peerConfig =
+          new PeerConfig(
+              cluster,
+              dataDir,
+              bind,
+              port,
+              advertise,
+              seedList(seeds),
+              seedList(dhtSeeds),
+              mdns,
+              clusterSecretFile,
+              InetAddress.getByName(adminBind),
+              adminPort,
+              PeerConfig.NODE_QUEUE_CAPACITY_DEFAULT,
+              leaveTimeoutMillis);
+    } catch (IllegalArgumentException e) {
+      throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage(), e);
+    }
+    CountDownLatch stopped = new CountDownLatch(1);
+    Peer peer =
+        Peer.start(
+            peerConfig,
+            failure -> {
+              err.println("ppdb: the node stopped on an internal error: " + failure);
+              err.flush();
+              Runtime.getRuntime().halt(3);
+            });
+    peer.openClusterWarning()
+        .ifPresent(
+            warning -> {
+              err.println(warning);
+              err.flush();
+            });
+    out.printf(
+        "ppdb peer %s of cluster '%s' at %s, admin http://%s:%d/%n",
+        peer.nodeId().toHex(),
+        cluster,
+        peer.advertised(),
+        peer.adminAddress().getAddress().getHostAddress(),
+        peer.adminAddress().getPort());
+    out.flush();
+    Thread hook =
+        new Thread(
+            () -> {
+              peer.close();
+              stopped.countDown();
+            },
+            "ppdb-shutdown");
+    Runtime.getRuntime().addShutdownHook(hook);
+    stopped.await();
+    return 0;
+  }
+
+  private static List<SeedAddress> seedList(String text) {
+    return text == null || text.isBlank() ? List.of() : SeedAddresses.parse(text);
+  }
+}

@@ -1,0 +1,156 @@
+package org.ppdb.cli;
+
+import java.io.IOException;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.ppdb.peer.admin.AdminClient;
+import org.ppdb.peer.admin.MemberSnapshot;
+
+/**
+ * Real {@code ppdb peer} processes on loopback for integration tests: started from the jar this
+ * build packaged, each with its own data directory and log files, and all killed when closed.
+ */
+final class PeerProcesses implements AutoCloseable {
+
+  private static final Path JAR =
+      Path.of(System.getProperty("user.dir")).resolve("target/ppdb.jar");
+
+  /** One peer process. */
+  static final class PeerProcess {
+    final int index;
+    final int port;
+    final int adminPort;
+    final Path dataDir;
+    final Path log;
+    Process process;
+
+    PeerProcess(int index, int port, int adminPort, Path dataDir, Path log) {
+      this.index = index;
+      this.port = port;
+      this.adminPort = adminPort;
+      this.dataDir = dataDir;
+      this.log = log;
+    }
+
+    InetSocketAddress admin() {
+      return new InetSocketAddress(InetAddress.getLoopbackAddress(), adminPort);
+    }
+
+    List<MemberSnapshot> members() throws IOException, InterruptedException {
+      return new AdminClient(admin(), Duration.ofSeconds(3)).members();
+    }
+
+    String selfId() throws IOException, InterruptedException {
+      return members().stream().filter(MemberSnapshot::self).findFirst().orElseThrow().id();
+    }
+
+    boolean alive() {
+      return process != null && process.isAlive();
+    }
+
+    void kill9() throws InterruptedException {
+      process.destroyForcibly(); // SIGKILL on Linux
+      process.waitFor(30, TimeUnit.SECONDS);
+    }
+
+    String logTail() {
+      try {
+        List<String> lines = Files.readAllLines(log);
+        return String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
+      } catch (IOException e) {
+        return "(no log: " + e.getMessage() + ")";
+      }
+    }
+  }
+
+  private final Path root;
+  private final List<PeerProcess> peers = new ArrayList<>();
+
+  PeerProcesses(Path root) {
+    this.root = root;
+  }
+
+  /** Declares a peer with fresh ports (not started). */
+  PeerProcess add() throws IOException {
+    int index = peers.size() + 1;
+    PeerProcess peer =
+        new PeerProcess(
+            index,
+            freePort(),
+            freePort(),
+            root.resolve("peer" + index),
+            root.resolve("peer" + index + ".log"));
+    peers.add(peer);
+    return peer;
+  }
+
+  /** Starts (or restarts) a peer process with the given extra arguments. */
+  void start(PeerProcess peer, List<String> extraArguments) throws IOException {
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.add("-Xmx192m");
+    command.add("-XX:TieredStopAtLevel=1");
+    command.add("-jar");
+    command.add(JAR.toString());
+    command.add("peer");
+    command.addAll(
+        List.of(
+            "--bind",
+            "127.0.0.1",
+            "--port",
+            Integer.toString(peer.port),
+            "--admin-port",
+            Integer.toString(peer.adminPort),
+            "--data-dir",
+            peer.dataDir.toString(),
+            "--no-mdns"));
+    command.addAll(extraArguments);
+    peer.process =
+        new ProcessBuilder(command)
+            .redirectErrorStream(true)
+            .redirectOutput(ProcessBuilder.Redirect.appendTo(peer.log.toFile()))
+            .start();
+  }
+
+  List<PeerProcess> peers() {
+    return peers;
+  }
+
+  /** A port free for both TCP and UDP on loopback right now. */
+  static int freePort() throws IOException {
+    for (int attempt = 0; attempt < 50; attempt++) {
+      try (ServerSocket tcp = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+        int port = tcp.getLocalPort();
+        try (DatagramSocket udp =
+            new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), port))) {
+          return port;
+        } catch (IOException taken) {
+          // UDP side in use: try another.
+        }
+      }
+    }
+    throw new IOException("no port free for both TCP and UDP after 50 attempts");
+  }
+
+  @Override
+  public void close() throws InterruptedException {
+    for (PeerProcess peer : peers) {
+      if (peer.process != null) {
+        peer.process.destroyForcibly();
+      }
+    }
+    for (PeerProcess peer : peers) {
+      if (peer.process != null) {
+        peer.process.waitFor(30, TimeUnit.SECONDS);
+      }
+    }
+  }
+}
