@@ -1,0 +1,80 @@
+package org.ppdb.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Bad input to {@code ppdb peer} gets one clear line and an exit status, never a stack trace. */
+class PeerCommandTest {
+
+  private record Run(int status, String out, String err) {}
+
+  private static Run run(Map<String, String> env, String... args) {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    int status =
+        Ppdb.commandLine(new PrintWriter(out), new PrintWriter(err), args, env).execute(args);
+    return new Run(status, out.toString(), err.toString());
+  }
+
+  @Test
+  void malformedSeedsAreBadUsageNamingTheEntry(@TempDir Path dir) {
+    Run run = run(Map.of(), "peer", "--data-dir", dir.toString(), "--no-mdns", "--seeds", "peer2");
+    assertThat(run.status()).isEqualTo(2);
+    assertThat(run.err()).contains("peer2").contains("port");
+  }
+
+  @Test
+  void badClusterNameIsBadUsage(@TempDir Path dir) {
+    Run run = run(Map.of(), "peer", "--data-dir", dir.toString(), "--cluster", "no spaces");
+    assertThat(run.status()).isEqualTo(2);
+    assertThat(run.err()).contains("clusterName");
+  }
+
+  @Test
+  void missingSecretFileIsOneLineAndStatusOne(@TempDir Path dir) {
+    Path missing = dir.resolve("no-such-secret");
+    Run run =
+        run(
+            Map.of(),
+            "peer",
+            "--data-dir",
+            dir.resolve("data").toString(),
+            "--no-mdns",
+            "--port",
+            "0",
+            "--admin-port",
+            "0",
+            "--cluster-secret-file",
+            missing.toString());
+    assertThat(run.status()).isEqualTo(1);
+    assertThat(run.err()).startsWith("ppdb peer: ").contains(missing.toString());
+    assertThat(run.err()).doesNotContain("\tat ");
+  }
+
+  @Test
+  void unknownKeyInTheConfigFileIsBadUsage(@TempDir Path dir) throws Exception {
+    Path config = dir.resolve("ppdb.properties");
+    Files.writeString(config, "clustr = typo\n");
+    Run run = run(Map.of(), "peer", "--config", config.toString());
+    assertThat(run.status()).isEqualTo(2);
+    assertThat(run.err()).contains("unknown key clustr");
+  }
+
+  @Test
+  void optionsComeFromTheEnvironmentToo(@TempDir Path dir) {
+    Run run =
+        run(
+            Map.of("PPDB_SEEDS", "nohostport", "PPDB_DATA_DIR", dir.toString()),
+            "peer",
+            "--no-mdns");
+    assertThat(run.status()).isEqualTo(2);
+    assertThat(run.err()).contains("nohostport");
+  }
+}
