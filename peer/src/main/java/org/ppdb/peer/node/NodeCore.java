@@ -43,8 +43,9 @@ import org.ppdb.peer.identity.NodeId;
  *       its seeds every {@link NodeConfig#rendezvousRetryNanos()}.
  * </ol>
  *
- * <p>Members that gossip reports as joined also feed the DHT while its routing table is small, so a
- * cluster formed on a LAN is also reachable through the DHT.
+ * <p>Until the DHT is bootstrapped, members that gossip reports as joined are offered to it as
+ * bootstrap contacts, one bootstrap at a time, so a cluster formed on a LAN (by mDNS, without
+ * seeds) also joins the DHT and can be found there.
  *
  * <p>Threading: not thread-safe. One thread (the node loop, or the simulator) makes every call.
  * Calls never re-enter: work that one core's output asks of the other core is queued and done
@@ -54,6 +55,9 @@ public final class NodeCore {
 
   /** Below this many DHT contacts, members learned through gossip are offered to the DHT. */
   static final int DHT_FEED_CONTACTS_MAX = 20;
+
+  /** Most addresses a retried DHT bootstrap goes through (seeds first, then members). */
+  static final int SEEDS_AND_MEMBERS_MAX = 8;
 
   private final NodeConfig config;
   private final NodeId id;
@@ -68,6 +72,7 @@ public final class NodeCore {
   private boolean started;
   private boolean left;
   private boolean dhtBootstrapped;
+  private long bootstrapOperation = -1;
   private long rendezvousOperation = -1;
   private long nextRendezvousAt = Long.MAX_VALUE;
   private long now;
@@ -169,6 +174,11 @@ public final class NodeCore {
     dht.onTick(nowNanos, dhtOut);
     if (!left && nowNanos >= nextRendezvousAt) {
       nextRendezvousAt = nowNanos + config.rendezvousRetryNanos();
+      if (!dhtBootstrapped) {
+        // A bootstrap whose answers were all lost leaves the table empty; nothing in the DHT core
+        // retries it, so the node does, through its seeds and a few members gossip knows.
+        bootstrapDht(bootstrapContacts(), nowNanos);
+      }
       if (swim.view().liveCount() <= 1) {
         retryWhileAlone(nowNanos);
       }
@@ -209,8 +219,6 @@ public final class NodeCore {
     }
     if (dhtBootstrapped) {
       startRendezvous(nowNanos);
-    } else {
-      bootstrapDht(dhtSeeds(), nowNanos);
     }
   }
 
@@ -221,8 +229,12 @@ public final class NodeCore {
         addresses.add(PeerAddresses.toDht(seed));
       }
     }
-    if (!addresses.isEmpty() && dht.operationsRunning() < config.dht().operationsMax()) {
-      dht.bootstrap(addresses, nowNanos, dhtOut);
+    // One bootstrap at a time: each is a lookup of this node's id plus bucket refreshes, and a
+    // burst of joins must not turn into a burst of them.
+    if (!addresses.isEmpty()
+        && bootstrapOperation < 0
+        && dht.operationsRunning() < config.dht().operationsMax()) {
+      bootstrapOperation = dht.bootstrap(addresses, nowNanos, dhtOut);
     }
   }
 
@@ -235,6 +247,22 @@ public final class NodeCore {
     }
     rendezvousOperation = dht.rendezvous(config.clusterName(), new byte[0], nowNanos, dhtOut);
     output.discoveryProgress("rendezvous: looking for cluster '" + config.clusterName() + "'");
+  }
+
+  /** The seeds, then live members gossip knows, {@link #SEEDS_AND_MEMBERS_MAX} addresses in all. */
+  private List<InetSocketAddress> bootstrapContacts() {
+    List<InetSocketAddress> contacts = dhtSeeds();
+    List<Member> members = swim.view().members();
+    for (int i = 0; i < members.size() && contacts.size() < SEEDS_AND_MEMBERS_MAX; i++) {
+      Member member = members.get(i);
+      if (member.status() == MemberStatus.ALIVE && !member.id().equals(swim.self().id())) {
+        InetSocketAddress address = PeerAddresses.fromGossip(member.address());
+        if (address != null && !contacts.contains(address)) {
+          contacts.add(address);
+        }
+      }
+    }
+    return contacts;
   }
 
   /** Every address the DHT may bootstrap through: the cluster's seeds and the DHT-only seeds. */
@@ -260,6 +288,9 @@ public final class NodeCore {
 
   private void onDhtResult(DhtResult result) {
     if (result instanceof DhtResult.BootstrapResult bootstrap) {
+      if (bootstrap.operationId() == bootstrapOperation) {
+        bootstrapOperation = -1;
+      }
       if (bootstrap.status() == OperationStatus.COMPLETED && bootstrap.routingTableSize() > 0) {
         boolean first = !dhtBootstrapped;
         dhtBootstrapped = true;
@@ -303,6 +334,7 @@ public final class NodeCore {
     output.membershipChanged(event);
     if (event.kind() == MembershipEvent.Kind.JOINED
         && !left
+        && !dhtBootstrapped
         && dht.routingTable().size() < DHT_FEED_CONTACTS_MAX) {
       InetSocketAddress address = PeerAddresses.fromGossip(event.member().address());
       if (address == null) {

@@ -41,6 +41,7 @@ class NodeCoreTest {
             (a, b) -> a.at != b.at ? Long.compare(a.at, b.at) : Long.compare(a.seq, b.seq));
     final List<String> events = new ArrayList<>();
     final List<String> discovery = new ArrayList<>();
+    long dropDhtUntil;
     long now;
     long seq;
 
@@ -122,8 +123,10 @@ class NodeCoreTest {
           boolean crossCluster =
               !(d.msg instanceof org.ppdb.dht.DhtMessage)
                   && !clusterOf.get(d.from).equals(clusterOf.get(d.to));
+          boolean lostDht = d.msg instanceof org.ppdb.dht.DhtMessage && now < dropDhtUntil;
           if (target != null
               && !crossCluster
+              && !lostDht
               && !crashed.contains(d.to)
               && !crashed.contains(d.from)) {
             target.onDatagram(d.from, d.msg, now);
@@ -215,6 +218,22 @@ class NodeCoreTest {
     assertThat(newcomer.rendezvousFound()).isGreaterThan(0);
     // The stranger's cluster never merged with 'test'.
     assertThat(net.aliveAt(stranger)).isEqualTo(1);
+  }
+
+  @Test
+  void aDhtBootstrapWhoseAnswersWereLostIsRetried() throws Exception {
+    Net net = new Net();
+    NodeCore first = net.add(1, List.of(), 13);
+    first.start(0);
+    net.runUntil(1_000 * MS);
+    net.dropDhtUntil = 3_000 * MS; // every DHT message of the first bootstrap is lost
+    NodeCore second = net.add(2, List.of(first.advertised()), 13);
+    second.start(net.now);
+    net.runUntil(3_000 * MS);
+    assertThat(second.dht().routingTable().size()).isZero();
+    assertThat(net.aliveAt(second)).as("gossip joined regardless").isEqualTo(2);
+    net.runUntil(20_000 * MS);
+    assertThat(second.dht().routingTable().size()).as("bootstrap retried").isPositive();
   }
 
   @Test
