@@ -41,6 +41,7 @@ import picocli.CommandLine.Option;
       "  starved-member  one member starved of CPU (Lifeguard): false deaths",
       "  dht-lookup      Kademlia lookups vs brute-force closest-k, failed nodes",
       "  rendezvous      new peers find their cluster through the DHT",
+      "  peers-crash     full peer cores (gossip + DHT): crash, detect, restart",
       "  swarm           scenario, size, faults, rates and configuration drawn",
       "                  from the seed",
       "",

@@ -21,6 +21,7 @@ public final class Scenarios {
     all.add(new GossipScenario(GossipScenario.Kind.STARVED_MEMBER));
     all.add(new DhtLookupScenario());
     all.add(new RendezvousScenario());
+    all.add(new org.ppdb.simulation.peer.PeersCrashScenario());
     all.add(new SwarmScenario());
     return all;
   }
