@@ -133,12 +133,7 @@ public final class Peer implements AutoCloseable {
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     PeerMetrics metrics = new PeerMetrics(registry);
     Holder holder = new Holder();
-    NettyTransport transport =
-        NettyTransport.start(
-            TransportConfig.defaults().withAddress(config.bindHost(), config.port(), config.port()),
-            identity,
-            security,
-            holder);
+    NettyTransport transport = startTransport(config, identity, security, holder);
     Peer peer = null;
     try {
       int port = transport.udpAddress().getPort();
@@ -175,6 +170,51 @@ public final class Peer implements AutoCloseable {
       }
       throw e;
     }
+  }
+
+  /** Most attempts at finding a port free for both UDP and TCP when the port is 0. */
+  static final int FREE_PORT_ATTEMPTS_MAX = 20;
+
+  /**
+   * Starts the transport on the configured port for both UDP and TCP. Peers advertise one port for
+   * both, so with port 0 the peer looks for a number free for both rather than taking two unrelated
+   * ephemeral ports.
+   */
+  private static NettyTransport startTransport(
+      PeerConfig config, NodeIdentity identity, ClusterSecurity security, InboundSink sink)
+      throws IOException {
+    if (config.port() != 0) {
+      return NettyTransport.start(
+          TransportConfig.defaults().withAddress(config.bindHost(), config.port(), config.port()),
+          identity,
+          security,
+          sink);
+    }
+    IOException last = null;
+    for (int attempt = 0; attempt < FREE_PORT_ATTEMPTS_MAX; attempt++) {
+      int port;
+      try (java.net.DatagramSocket probe =
+          new java.net.DatagramSocket(
+              new InetSocketAddress(InetAddress.getByName(config.bindHost()), 0))) {
+        port = probe.getLocalPort();
+      }
+      try {
+        return NettyTransport.start(
+            TransportConfig.defaults().withAddress(config.bindHost(), port, port),
+            identity,
+            security,
+            sink);
+      } catch (IOException taken) {
+        last = taken; // the TCP side (or a racing process) has it: try another number
+      }
+    }
+    throw new IOException(
+        "no port free for both UDP and TCP on "
+            + config.bindHost()
+            + " after "
+            + FREE_PORT_ATTEMPTS_MAX
+            + " attempts",
+        last);
   }
 
   private static List<InetSocketAddress> resolve(String what, List<SeedAddress> seeds)
