@@ -237,6 +237,34 @@ class NodeCoreTest {
   }
 
   @Test
+  void aNewKeyAtAnOldAddressIsANewMember() throws Exception {
+    Net net = new Net();
+    NodeCore first = net.add(1, List.of(), 17);
+    first.start(0);
+    NodeCore old = net.add(2, List.of(first.advertised()), 17);
+    old.start(0);
+    net.add(3, List.of(first.advertised()), 17).start(0);
+    net.runUntil(5_000 * MS);
+    assertThat(net.aliveAt(first)).isEqualTo(3);
+
+    // The machine at peer 2's address is wiped: a new identity starts there.
+    net.crashed.add(old.advertised());
+    net.runUntil(net.now + 30_000 * MS);
+    net.crashed.remove(old.advertised());
+    NodeCore replacement = net.add(2, List.of(first.advertised()), 99);
+    assertThat(replacement.advertised()).isEqualTo(old.advertised());
+    assertThat(replacement.id()).isNotEqualTo(old.id());
+    replacement.start(net.now);
+    net.runUntil(net.now + 10_000 * MS);
+
+    MemberId oldId = MemberId.of(old.id().toBytes());
+    MemberId newId = MemberId.of(replacement.id().toBytes());
+    assertThat(first.members().status(newId)).isEqualTo(MemberStatus.ALIVE);
+    assertThat(first.members().status(oldId)).isEqualTo(MemberStatus.DEAD);
+    assertThat(net.aliveAt(first)).isEqualTo(3);
+  }
+
+  @Test
   void aHintAboutAnUnknownPeerJoinsIt() throws Exception {
     Net net = new Net();
     NodeCore a = net.add(1, List.of(), 5);
