@@ -13,12 +13,16 @@ import java.util.Locale;
  */
 public final class SvgPlot {
 
-  private static final int WIDTH = 960;
+  private static final int WIDTH = 1040;
   private static final int HEIGHT = 540;
   private static final int LEFT = 80;
-  private static final int RIGHT = 200;
+  private static final int RIGHT = 290;
   private static final int TOP = 50;
   private static final int BOTTOM = 60;
+
+  /** Most markers drawn; more would be unreadable. */
+  private static final int MARKERS_MAX = 24;
+
   private static final String[] COLORS = {
     "#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b", "#e377c2", "#17becf"
   };
@@ -107,23 +111,22 @@ public final class SvgPlot {
             "<text transform=\"translate(20,%d) rotate(-90)\" text-anchor=\"middle\">%s</text>%n",
             TOP + plotH / 2,
             escape(report.plotYLabel())));
-    // Markers.
-    int markerIndex = 0;
-    for (Report.Marker m : report.markers()) {
-      if (markerIndex >= 40) {
-        break; // more labels than that would be unreadable
-      }
+    // Markers: a dashed line with a number on the plot; the numbers are explained beside it, so
+    // labels of markers close in time never overlap.
+    List<Report.Marker> markers = report.markers();
+    int markerCount = Math.min(markers.size(), MARKERS_MAX);
+    for (int k = 0; k < markerCount; k++) {
+      Report.Marker m = markers.get(k);
       double px = LEFT + Math.min(m.atSeconds(), xMax) / xMax * plotW;
       sb.append(line(px, TOP, px, TOP + plotH, "#888888", " stroke-dasharray=\"4 3\""));
       sb.append(
           String.format(
               Locale.ROOT,
-              "<text transform=\"translate(%.1f,%d) rotate(-90)\" text-anchor=\"end\""
-                  + " font-size=\"10\" fill=\"#555555\">%s</text>%n",
-              px + 10,
-              TOP + 4,
-              escape(m.label())));
-      markerIndex++;
+              "<text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\" font-size=\"10\""
+                  + " fill=\"#555555\">%d</text>%n",
+              px,
+              TOP - 4 - (k % 2) * 11,
+              k + 1));
     }
     // Series.
     List<Report.Series> all = report.series();
@@ -150,10 +153,22 @@ public final class SvgPlot {
       sb.append(
           String.format(
               Locale.ROOT,
-              "<text x=\"%d\" y=\"%d\">%s</text>%n",
+              "<text x=\"%d\" y=\"%d\" font-size=\"12\">%s</text>%n",
               WIDTH - RIGHT + 46,
               ly + 4,
               escape(s.name())));
+    }
+    int my = TOP + 30 + all.size() * 20;
+    for (int k = 0; k < markerCount && my < HEIGHT - BOTTOM; k++, my += 14) {
+      sb.append(
+          String.format(
+              Locale.ROOT,
+              "<text x=\"%d\" y=\"%d\" font-size=\"10\" fill=\"#555555\">%d  at %.1f s: %s</text>%n",
+              WIDTH - RIGHT + 15,
+              my,
+              k + 1,
+              markers.get(k).atSeconds(),
+              escape(markers.get(k).label())));
     }
     String footer =
         "trace "
