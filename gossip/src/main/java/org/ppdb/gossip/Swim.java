@@ -544,9 +544,16 @@ public final class Swim {
       if (relaySeq[i] == ack.seq() && relayRequester[i] != null) {
         long seq = relayRequesterSeq[i];
         // Our record of the target goes first: if the requester suspects a member that refuted,
-        // the relayed ack carries the refutation.
+        // the relayed ack carries the refutation. A record of ours that holds the target dead or
+        // left is stale, since the target just answered (it restarted and has not yet heard of
+        // its death): it must not go to the requester, who would declare a live member dead, but
+        // to the target, which refutes it with a higher incarnation.
         int slot = table.find(relayTarget[i]);
         Member target = slot < 0 ? null : table.get(slot);
+        if (target != null && !target.status().isLive()) {
+          out.send(target.address(), new Gossip(List.of(target)));
+          target = null;
+        }
         out.send(relayRequester[i], new Ack(seq, piggyback(1 + Encoding.varLongSize(seq), target)));
         relayRequester[i] = null;
         relayTarget[i] = null;
@@ -654,12 +661,15 @@ public final class Swim {
       }
     } else if (update.status() == MemberStatus.ALIVE
         && !current.status().isLive()
-        && update.incarnation() < current.incarnation()
+        && update.incarnation() <= current.incarnation()
         && tombstones.containsKey(update.id())
         && phase == Phase.MEMBER) {
-      // A member that restarted below the incarnation of its tombstone (ours was kept, others may
-      // have reclaimed theirs) would stay dead to us until a push-pull told it. Tell it now, once
-      // per record heard; if it really is gone, the message is lost and nothing else happens.
+      // A member that restarted at or below the incarnation of its tombstone (ours was kept, others
+      // may have reclaimed theirs; a member that died at incarnation 0 restarts at that very
+      // incarnation, where dead beats alive) would stay dead to us until a push-pull told it, and
+      // members that hold it alive meanwhile would declare it dead when the tombstone reaches
+      // them. Tell it now, once per record heard; if it really is gone, the message is lost and
+      // nothing else happens.
       out.send(update.address(), new Gossip(List.of(current)));
     }
   }
