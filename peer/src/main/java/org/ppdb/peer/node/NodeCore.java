@@ -207,9 +207,12 @@ public final class NodeCore {
     drain();
   }
 
-  /** Whether the news of a {@link #leave} has been gossiped enough times. */
+  /**
+   * Whether the news of a {@link #leave} has been gossiped enough times, or there is no live member
+   * left to tell.
+   */
   public boolean leaveComplete() {
-    return left && swim.leaveDisseminated();
+    return left && (swim.leaveDisseminated() || swim.view().liveCount() == 0);
   }
 
   private void retryWhileAlone(long nowNanos) {

@@ -280,6 +280,32 @@ class NodeCoreTest {
   }
 
   @Test
+  void aPeerAloneHasNobodyToTellWhenItLeaves() throws Exception {
+    Net net = new Net();
+    NodeCore alone = net.add(1, List.of(), 21);
+    alone.start(0);
+    net.runUntil(1_000 * MS);
+    alone.leave(net.now);
+    assertThat(alone.leaveComplete()).isTrue();
+  }
+
+  @Test
+  void aLeaveIsCompleteOnlyOnceItHasSpread() throws Exception {
+    Net net = new Net();
+    NodeCore first = net.add(1, List.of(), 23);
+    first.start(0);
+    NodeCore second = net.add(2, List.of(first.advertised()), 23);
+    second.start(0);
+    net.runUntil(3_000 * MS);
+    second.leave(net.now);
+    assertThat(second.leaveComplete()).isFalse();
+    net.runUntil(net.now + 10_000 * MS);
+    assertThat(second.leaveComplete()).isTrue();
+    assertThat(first.members().status(org.ppdb.gossip.MemberId.of(second.id().toBytes())))
+        .isEqualTo(MemberStatus.LEFT);
+  }
+
+  @Test
   void messagesOfUnknownTypesAreDroppedAndCounted() throws Exception {
     Net net = new Net();
     NodeCore a = net.add(1, List.of(), 1);
