@@ -88,12 +88,13 @@ final class PeerCommand implements Callable<Integer> {
           "DHT nodes to bootstrap through (any cluster); the cluster is found by rendezvous.")
   String dhtSeeds;
 
+  // A plain flag rather than picocli's negatable option: a negatable option reads "true" from the
+  // environment or a config file as "mDNS on", the opposite of what PPDB_NO_MDNS=true says.
   @Option(
       names = "--no-mdns",
-      negatable = true,
-      defaultValue = "true",
+      defaultValue = "false",
       description = "Turn LAN discovery by mDNS off (on by default).")
-  boolean mdns;
+  boolean noMdns;
 
   @Option(
       names = "--cluster-secret-file",
@@ -129,22 +130,8 @@ final class PeerCommand implements Callable<Integer> {
     PrintWriter err = spec.commandLine().getErr();
     PeerConfig peerConfig;
     try {
-      peerConfig =
-          new PeerConfig(
-              cluster,
-              dataDir,
-              bind,
-              port,
-              advertise,
-              seedList(seeds),
-              seedList(dhtSeeds),
-              mdns,
-              clusterSecretFile,
-              InetAddress.getByName(adminBind),
-              adminPort,
-              PeerConfig.NODE_QUEUE_CAPACITY_DEFAULT,
-              leaveTimeoutMillis);
-    } catch (IllegalArgumentException e) {
+      peerConfig = toConfig();
+    } catch (IllegalArgumentException | java.net.UnknownHostException e) {
       throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage(), e);
     }
     CountDownLatch stopped = new CountDownLatch(1);
@@ -180,6 +167,24 @@ final class PeerCommand implements Callable<Integer> {
     Runtime.getRuntime().addShutdownHook(hook);
     stopped.await();
     return 0;
+  }
+
+  /** The peer's configuration from the parsed options; no side effects. */
+  PeerConfig toConfig() throws java.net.UnknownHostException {
+    return new PeerConfig(
+        cluster,
+        dataDir,
+        bind,
+        port,
+        advertise,
+        seedList(seeds),
+        seedList(dhtSeeds),
+        !noMdns,
+        clusterSecretFile,
+        InetAddress.getByName(adminBind),
+        adminPort,
+        PeerConfig.NODE_QUEUE_CAPACITY_DEFAULT,
+        leaveTimeoutMillis);
   }
 
   private static List<SeedAddress> seedList(String text) {

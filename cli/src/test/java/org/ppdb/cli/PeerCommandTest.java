@@ -77,4 +77,39 @@ class PeerCommandTest {
     assertThat(run.status()).isEqualTo(2);
     assertThat(run.err()).contains("nohostport");
   }
+
+  private static org.ppdb.peer.PeerConfig parsePeer(Map<String, String> env, String... args)
+      throws Exception {
+    String[] full = new String[args.length + 1];
+    full[0] = "peer";
+    System.arraycopy(args, 0, full, 1, args.length);
+    picocli.CommandLine commandLine =
+        Ppdb.commandLine(
+            new PrintWriter(new StringWriter()), new PrintWriter(new StringWriter()), full, env);
+    picocli.CommandLine.ParseResult result = commandLine.parseArgs(full);
+    PeerCommand command = (PeerCommand) result.subcommand().commandSpec().userObject();
+    return command.toConfig();
+  }
+
+  @Test
+  void mdnsIsOnByDefaultAndOffWithTheFlag() throws Exception {
+    assertThat(parsePeer(Map.of()).mdns()).isTrue();
+    assertThat(parsePeer(Map.of(), "--no-mdns").mdns()).isFalse();
+  }
+
+  @Test
+  void noMdnsFromTheEnvironmentMeansWhatItSays() throws Exception {
+    assertThat(parsePeer(Map.of("PPDB_NO_MDNS", "true")).mdns()).isFalse();
+    assertThat(parsePeer(Map.of("PPDB_NO_MDNS", "false")).mdns()).isTrue();
+  }
+
+  @Test
+  void noMdnsFromTheConfigFileMeansWhatItSays(@TempDir Path dir) throws Exception {
+    Path config = dir.resolve("ppdb.properties");
+    Files.writeString(config, "no-mdns = true\nport = 17000\ncluster = lab\n");
+    org.ppdb.peer.PeerConfig peer = parsePeer(Map.of(), "--config", config.toString());
+    assertThat(peer.mdns()).isFalse();
+    assertThat(peer.port()).isEqualTo(17000);
+    assertThat(peer.clusterName()).isEqualTo("lab");
+  }
 }
