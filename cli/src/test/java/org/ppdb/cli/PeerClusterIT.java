@@ -60,9 +60,9 @@ class PeerClusterIT {
       PeerProcess seed = peers.get(0);
       String seedArg = "127.0.0.1:" + seed.port;
       long startNanos = System.nanoTime();
-      cluster.start(seed, List.of());
+      cluster.start(seed, List.of("--no-mdns"));
       for (PeerProcess peer : peers.subList(1, 5)) {
-        cluster.start(peer, List.of("--seeds", seedArg));
+        cluster.start(peer, List.of("--no-mdns", "--seeds", seedArg));
       }
       for (PeerProcess peer : peers) {
         awaitLogged(
@@ -93,7 +93,7 @@ class PeerClusterIT {
           "PeerClusterIT: every live peer saw the killed peer dead %d ms after kill -9%n",
           (System.nanoTime() - killedNanos) / 1_000_000);
 
-      cluster.start(victim, List.of("--seeds", seedArg));
+      cluster.start(victim, List.of("--no-mdns", "--seeds", seedArg));
       awaitLogged(
           victim,
           "the restarted peer is back",
@@ -141,11 +141,14 @@ class PeerClusterIT {
       PeerProcess wrong = cluster.add();
       PeerProcess open = cluster.add();
       String seed = "127.0.0.1:" + first.port;
-      cluster.start(first, List.of("--cluster-secret-file", secret.toString()));
-      cluster.start(second, List.of("--cluster-secret-file", secret.toString(), "--seeds", seed));
+      cluster.start(first, List.of("--no-mdns", "--cluster-secret-file", secret.toString()));
       cluster.start(
-          wrong, List.of("--cluster-secret-file", wrongSecret.toString(), "--seeds", seed));
-      cluster.start(open, List.of("--seeds", seed));
+          second,
+          List.of("--no-mdns", "--cluster-secret-file", secret.toString(), "--seeds", seed));
+      cluster.start(
+          wrong,
+          List.of("--no-mdns", "--cluster-secret-file", wrongSecret.toString(), "--seeds", seed));
+      cluster.start(open, List.of("--no-mdns", "--seeds", seed));
       for (PeerProcess peer : List.of(first, second)) {
         awaitLogged(
             peer,

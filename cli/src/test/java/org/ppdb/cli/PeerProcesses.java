@@ -64,7 +64,12 @@ final class PeerProcesses implements AutoCloseable {
     String logTail() {
       try {
         List<String> lines = Files.readAllLines(log);
-        return String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
+        if (lines.size() <= 50) {
+          return String.join("\n", lines);
+        }
+        return String.join("\n", lines.subList(0, 10))
+            + "\n...\n"
+            + String.join("\n", lines.subList(lines.size() - 40, lines.size()));
       } catch (IOException e) {
         return "(no log: " + e.getMessage() + ")";
       }
@@ -72,10 +77,30 @@ final class PeerProcesses implements AutoCloseable {
   }
 
   private final Path root;
+  private final List<String> prefix;
   private final List<PeerProcess> peers = new ArrayList<>();
 
   PeerProcesses(Path root) {
+    this(root, List.of());
+  }
+
+  /**
+   * @param prefix words put before each peer's command, such as {@code ip netns exec NAME} to run
+   *     the peers in a network namespace
+   */
+  PeerProcesses(Path root, List<String> prefix) {
     this.root = root;
+    this.prefix = List.copyOf(prefix);
+  }
+
+  /** The java executable and options every process of these tests starts with. */
+  static List<String> java() {
+    return List.of(
+        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-Xmx192m",
+        "-XX:TieredStopAtLevel=1",
+        "-jar",
+        JAR.toString());
   }
 
   /** Declares a peer with fresh ports (not started). */
@@ -94,12 +119,8 @@ final class PeerProcesses implements AutoCloseable {
 
   /** Starts (or restarts) a peer process with the given extra arguments. */
   void start(PeerProcess peer, List<String> extraArguments) throws IOException {
-    List<String> command = new ArrayList<>();
-    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    command.add("-Xmx192m");
-    command.add("-XX:TieredStopAtLevel=1");
-    command.add("-jar");
-    command.add(JAR.toString());
+    List<String> command = new ArrayList<>(prefix);
+    command.addAll(java());
     command.add("peer");
     command.addAll(
         List.of(
@@ -110,8 +131,7 @@ final class PeerProcesses implements AutoCloseable {
             "--admin-port",
             Integer.toString(peer.adminPort),
             "--data-dir",
-            peer.dataDir.toString(),
-            "--no-mdns"));
+            peer.dataDir.toString()));
     command.addAll(extraArguments);
     peer.process =
         new ProcessBuilder(command)
