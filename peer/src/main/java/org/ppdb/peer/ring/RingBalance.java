@@ -71,4 +71,29 @@ public final class RingBalance {
         ratios[samples - 1],
         tokensPerMember * Long.BYTES);
   }
+
+  /**
+   * Prints the balance table behind the default token count: N = 1 and 3, 3 / 10 / 100 members, 1
+   * to 256 tokens, median and worst of 51 rings (11 at 100 members), seed 7. Run it from the cli
+   * jar: {@code java -cp cli/target/ppdb.jar org.ppdb.peer.ring.RingBalance}.
+   */
+  public static void main(String[] args) {
+    System.out.println("N  members  tokens  median max/mean  worst max/mean  token bytes/member");
+    for (int replicationFactor : new int[] {1, 3}) {
+      for (int members : new int[] {3, 10, 100}) {
+        for (int tokens : new int[] {1, 4, 8, 16, 32, 64, 128, 256}) {
+          Result r = measure(members, tokens, replicationFactor, members == 100 ? 11 : 51, 7);
+          System.out.printf(
+              java.util.Locale.ROOT,
+              "%d  %7d  %6d  %15.3f  %14.3f  %18d%n",
+              replicationFactor,
+              members,
+              tokens,
+              r.medianMaxOverMean(),
+              r.worstMaxOverMean(),
+              r.metadataBytesPerMember());
+        }
+      }
+    }
+  }
 }
