@@ -5,6 +5,9 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.LongSupplier;
 import java.util.random.RandomGenerator;
 import org.ppdb.dht.DhtMessage;
 import org.ppdb.dht.DhtRecord;
@@ -18,7 +21,17 @@ import org.ppdb.gossip.MembershipEvent;
 import org.ppdb.gossip.MembershipView;
 import org.ppdb.gossip.Swim;
 import org.ppdb.gossip.SwimMessage;
+import org.ppdb.peer.api.Consistency;
+import org.ppdb.peer.api.ScanPage;
+import org.ppdb.peer.api.StoredValue;
 import org.ppdb.peer.identity.NodeId;
+import org.ppdb.peer.replication.DataConfig;
+import org.ppdb.peer.replication.DataMessage;
+import org.ppdb.peer.replication.DataOutput;
+import org.ppdb.peer.replication.ReplicaStore;
+import org.ppdb.peer.replication.ReplicationCore;
+import org.ppdb.peer.replication.RingMember;
+import org.ppdb.peer.ring.RingMetadata;
 
 /**
  * One ppdb node's protocol state: the SWIM membership core and the Kademlia core, and the rules
@@ -68,6 +81,7 @@ public final class NodeCore {
   private final org.ppdb.gossip.Outbox gossipOut = new GossipOut();
   private final org.ppdb.dht.Outbox dhtOut = new DhtOut();
   private final ArrayDeque<Runnable> deferred = new ArrayDeque<>();
+  private final ReplicationCore replication;
 
   private boolean started;
   private boolean left;
@@ -80,6 +94,7 @@ public final class NodeCore {
   private long droppedUnknownMessages;
   private long droppedBadAddresses;
   private long rendezvousFound;
+  private long droppedBadMetadata;
 
   /**
    * @param config protocol settings and the addresses of this node and its seeds
@@ -88,6 +103,17 @@ public final class NodeCore {
    * @param output where messages and events go
    */
   public NodeCore(NodeConfig config, NodeId id, RandomGenerator random, NodeOutput output) {
+    this(config, id, random, output, null);
+  }
+
+  /**
+   * A node with a data path: it places keys on the ring, coordinates requests and serves as a
+   * replica ({@link ReplicationCore}).
+   *
+   * @param data the data path's settings, store and clock, or null for a membership-only node
+   */
+  public NodeCore(
+      NodeConfig config, NodeId id, RandomGenerator random, NodeOutput output, DataPlane data) {
     this.config = Objects.requireNonNull(config, "config");
     this.id = Objects.requireNonNull(id, "id");
     this.output = Objects.requireNonNull(output, "output");
@@ -102,6 +128,34 @@ public final class NodeCore {
             Member.alive(MemberId.of(id.toBytes()), PeerAddresses.toGossip(advertised)),
             splittable.split());
     this.dht = new Kademlia(config.dht(), org.ppdb.dht.NodeId.fromBytes(id.toBytes()), splittable);
+    this.replication =
+        data == null
+            ? null
+            : new ReplicationCore(
+                data.config(),
+                id,
+                advertised,
+                data.store(),
+                data.physicalMillis(),
+                data.joinedBefore(),
+                new DataOut());
+  }
+
+  /**
+   * What a node needs for its data path.
+   *
+   * @param config replication, ring and limits
+   * @param store the local replica (its callbacks run through {@link #runTask})
+   * @param physicalMillis this node's wall clock in epoch milliseconds
+   * @param joinedBefore whether this node served reads before (it skips bootstrap)
+   */
+  public record DataPlane(
+      DataConfig config, ReplicaStore store, LongSupplier physicalMillis, boolean joinedBefore) {
+    public DataPlane {
+      Objects.requireNonNull(config, "config");
+      Objects.requireNonNull(store, "store");
+      Objects.requireNonNull(physicalMillis, "physicalMillis");
+    }
   }
 
   /** Joins through the seeds (or founds a cluster) and bootstraps the DHT. Call once. */
@@ -111,6 +165,9 @@ public final class NodeCore {
     }
     started = true;
     now = nowNanos;
+    if (replication != null) {
+      replication.start(nowNanos); // publishes ring metadata before the join carries it
+    }
     swim.join(gossipSeeds(), nowNanos, gossipOut);
     bootstrapDht(dhtSeeds(), nowNanos);
     nextRendezvousAt = nowNanos + config.rendezvousRetryNanos();
@@ -137,6 +194,8 @@ public final class NodeCore {
       swim.onMessage(PeerAddresses.toGossip(from), swimMessage, nowNanos, gossipOut);
     } else if (message instanceof DhtMessage dhtMessage) {
       dht.onMessage(PeerAddresses.toDht(from), dhtMessage, nowNanos, dhtOut);
+    } else if (message instanceof DataMessage dataMessage && replication != null) {
+      replication.onMessage(from, dataMessage, nowNanos);
     } else {
       droppedUnknownMessages++;
     }
@@ -172,6 +231,9 @@ public final class NodeCore {
     now = nowNanos;
     swim.onTick(nowNanos, gossipOut);
     dht.onTick(nowNanos, dhtOut);
+    if (replication != null) {
+      replication.onTick(nowNanos);
+    }
     if (!left && nowNanos >= nextRendezvousAt) {
       nextRendezvousAt = nowNanos + config.rendezvousRetryNanos();
       if (!dhtBootstrapped) {
@@ -192,6 +254,9 @@ public final class NodeCore {
       return Long.MAX_VALUE;
     }
     long next = Math.min(swim.nextDeadlineNanos(), dht.nextDeadlineNanos());
+    if (replication != null) {
+      next = Math.min(next, replication.nextDeadlineNanos());
+    }
     return left ? next : Math.min(next, nextRendezvousAt);
   }
 
@@ -334,6 +399,9 @@ public final class NodeCore {
   }
 
   private void onMembershipEvent(MembershipEvent event) {
+    if (replication != null) {
+      replication.onMembers(ringMembers(), now);
+    }
     output.membershipChanged(event);
     if (event.kind() == MembershipEvent.Kind.JOINED
         && !left
@@ -346,6 +414,97 @@ public final class NodeCore {
         bootstrapDht(List.of(address), now);
       }
     }
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Data path (a node built with a DataPlane)
+
+  /** Reads {@code key} at {@code consistency}; the future completes on the node's thread. */
+  public CompletableFuture<Optional<StoredValue>> get(
+      byte[] key, Consistency consistency, long nowNanos) {
+    CompletableFuture<Optional<StoredValue>> result =
+        data(nowNanos).read(key, consistency, nowNanos);
+    drain();
+    return result;
+  }
+
+  /** Writes {@code key -> value}; completes with the write's version on the node's thread. */
+  public CompletableFuture<Long> put(
+      byte[] key, byte[] value, long expiresAtMillis, Consistency consistency, long nowNanos) {
+    Objects.requireNonNull(value, "value");
+    CompletableFuture<Long> result =
+        data(nowNanos).write(key, value, expiresAtMillis, consistency, nowNanos);
+    drain();
+    return result;
+  }
+
+  /** Writes a tombstone for {@code key}; completes with its version on the node's thread. */
+  public CompletableFuture<Long> delete(byte[] key, Consistency consistency, long nowNanos) {
+    CompletableFuture<Long> result = data(nowNanos).write(key, null, 0, consistency, nowNanos);
+    drain();
+    return result;
+  }
+
+  /** A page of the cluster-wide key scan; completes on the node's thread. */
+  public CompletableFuture<ScanPage> scan(
+      byte[] afterKey, int limit, Consistency consistency, long nowNanos) {
+    CompletableFuture<ScanPage> result =
+        data(nowNanos).scan(afterKey, limit, consistency, nowNanos);
+    drain();
+    return result;
+  }
+
+  /**
+   * Runs a completion of the local store (or any task the host queues for the node) on the node's
+   * thread, then the work it caused.
+   */
+  public void runTask(Runnable task, long nowNanos) {
+    now = nowNanos;
+    task.run();
+    drain();
+  }
+
+  /** The data path, or null for a membership-only node. */
+  public ReplicationCore replication() {
+    return replication;
+  }
+
+  private ReplicationCore data(long nowNanos) {
+    if (replication == null) {
+      throw new IllegalStateException("this node has no data path (built without a DataPlane)");
+    }
+    if (!started) {
+      throw new IllegalStateException("the node has not started");
+    }
+    now = nowNanos;
+    return replication;
+  }
+
+  /** The membership as the data path needs it. */
+  private List<RingMember> ringMembers() {
+    List<Member> all = swim.view().members();
+    List<RingMember> result = new ArrayList<>(all.size());
+    for (Member member : all) {
+      RingMetadata ring;
+      try {
+        ring = RingMetadata.decode(member.metadata());
+      } catch (IllegalArgumentException e) {
+        droppedBadMetadata++;
+        ring = null;
+      }
+      result.add(
+          new RingMember(
+              NodeId.of(member.id().toBytes()),
+              PeerAddresses.fromGossip(member.address()),
+              member.status().name().toLowerCase(java.util.Locale.ROOT),
+              ring));
+    }
+    return result;
+  }
+
+  /** Members whose metadata is not ring metadata of a known format (they own no ranges). */
+  public long droppedBadMetadata() {
+    return droppedBadMetadata;
   }
 
   /** Runs the work queued by the cores' outputs, until none is left. */
@@ -430,6 +589,30 @@ public final class NodeCore {
     @Override
     public void complete(DhtResult result) {
       deferred.add(() -> onDhtResult(result));
+    }
+  }
+
+  private final class DataOut implements DataOutput {
+    @Override
+    public void sendData(InetSocketAddress to, DataMessage message) {
+      output.sendStream(to, message);
+    }
+
+    @Override
+    public void publishRing(RingMetadata metadata) {
+      if (!left) {
+        swim.updateMetadata(metadata.encode(), now, gossipOut);
+      }
+    }
+
+    @Override
+    public void ringJoined() {
+      output.ringJoined();
+    }
+
+    @Override
+    public void dataProgress(String what) {
+      output.dataProgress(what);
     }
   }
 }

@@ -27,4 +27,13 @@ public interface NodeOutput {
 
   /** Reports a step of discovery (bootstrap, rendezvous), for logs; the default ignores it. */
   default void discoveryProgress(String what) {}
+
+  /**
+   * This node finished joining the ring (it streamed its ranges or founded the ring): remember it
+   * durably so that a restart does not bootstrap again. The default ignores it.
+   */
+  default void ringJoined() {}
+
+  /** Reports a step of the data path (bootstrap progress, ring changes); the default ignores it. */
+  default void dataProgress(String what) {}
 }

@@ -9,6 +9,7 @@ import java.util.function.Supplier;
 import org.ppdb.dht.DhtMessage;
 import org.ppdb.gossip.SwimMessage;
 import org.ppdb.peer.identity.NodeId;
+import org.ppdb.peer.replication.DataMessage;
 
 /**
  * The frozen table of every class that may cross the wire, with its Kryo registration id. This
@@ -81,6 +82,18 @@ public final class WireRegistry {
     e.add(new Entry(133, DhtMessage.Values.class, DhtSerializers.ValuesSerializer::new));
     e.add(new Entry(134, DhtMessage.Store.class, DhtSerializers.StoreSerializer::new));
     e.add(new Entry(135, DhtMessage.StoreAck.class, DhtSerializers.StoreAckSerializer::new));
+    // --- data path: 192.. ---------------------------------------------------------------------
+    e.add(new Entry(192, DataMessage.Mutate.class, DataSerializers.MutateSerializer::new));
+    e.add(new Entry(193, DataMessage.Ack.class, DataSerializers.AckSerializer::new));
+    e.add(new Entry(194, DataMessage.Read.class, DataSerializers.ReadSerializer::new));
+    e.add(new Entry(195, DataMessage.ReadReply.class, DataSerializers.ReadReplySerializer::new));
+    e.add(new Entry(196, DataMessage.Scan.class, DataSerializers.ScanSerializer::new));
+    e.add(new Entry(197, DataMessage.ScanReply.class, DataSerializers.ScanReplySerializer::new));
+    e.add(
+        new Entry(
+            198, DataMessage.StreamRequest.class, DataSerializers.StreamRequestSerializer::new));
+    e.add(
+        new Entry(199, DataMessage.StreamBatch.class, DataSerializers.StreamBatchSerializer::new));
     ENTRIES = List.copyOf(e);
     checkTable(ENTRIES);
   }

@@ -14,6 +14,8 @@ import org.ppdb.gossip.MemberId;
 import org.ppdb.gossip.MemberStatus;
 import org.ppdb.gossip.SwimMessage;
 import org.ppdb.peer.identity.NodeId;
+import org.ppdb.peer.replication.DataMessage;
+import org.ppdb.peer.replication.ReplicaRecord;
 
 /** One fixed instance of every registered class, by registration id, for the golden bytes. */
 final class WireSamples {
@@ -78,6 +80,25 @@ final class WireSamples {
             List.of(c6)));
     samples.put(134, new DhtMessage.Store(5, n1, n2, RecordKind.VALUE, new byte[] {9, 8, 7}));
     samples.put(135, new DhtMessage.StoreAck(6, n2, true));
+    ReplicaRecord value =
+        new ReplicaRecord(new byte[] {'k', '1'}, new byte[] {'v'}, 0x0102030405060708L, 0);
+    ReplicaRecord expiring =
+        new ReplicaRecord(new byte[] {'k', '2'}, new byte[] {}, 1L << 40, 1_700_000_000_000L);
+    ReplicaRecord tombstone = ReplicaRecord.tombstone(new byte[] {'k', '3'}, 42);
+    samples.put(192, new DataMessage.Mutate(1, value));
+    samples.put(193, new DataMessage.Ack(300, "overloaded"));
+    samples.put(194, new DataMessage.Read(2, new byte[] {'k', '1'}));
+    samples.put(195, new DataMessage.ReadReply(3, expiring, null));
+    samples.put(196, new DataMessage.Scan(4, new byte[] {'a'}, 100));
+    samples.put(
+        197, new DataMessage.ScanReply(5, List.of(new byte[] {'b'}, new byte[] {'c'}), true, null));
+    samples.put(
+        198,
+        new DataMessage.StreamRequest(
+            6, new long[] {Long.MIN_VALUE, 5}, new long[] {-5, Long.MAX_VALUE}, null, 1 << 20));
+    samples.put(
+        199,
+        new DataMessage.StreamBatch(7, List.of(tombstone, value), new byte[] {'k', '3'}, null));
     return samples;
   }
 }

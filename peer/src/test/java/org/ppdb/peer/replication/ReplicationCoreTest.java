@@ -1,0 +1,270 @@
+package org.ppdb.peer.replication;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.ppdb.peer.api.Consistency;
+import org.ppdb.peer.api.ReplicasUnavailableException;
+import org.ppdb.peer.api.RequestTimeoutException;
+import org.ppdb.peer.api.ScanPage;
+import org.ppdb.peer.api.StoredValue;
+import org.ppdb.peer.identity.NodeId;
+import org.ppdb.peer.ring.RingMetadata;
+
+class ReplicationCoreTest {
+
+  private static final DataConfig CONFIG = DataConfig.defaults(3, 8, 6379);
+
+  private static byte[] bytes(String s) {
+    return s.getBytes(StandardCharsets.UTF_8);
+  }
+
+  private static <T> T done(CompletableFuture<T> future) {
+    assertThat(future).as("completed").isDone();
+    return future.join();
+  }
+
+  private static Throwable failure(CompletableFuture<?> future) {
+    assertThat(future).as("completed").isDone();
+    try {
+      future.get();
+      throw new AssertionError("expected a failure, got " + future.join());
+    } catch (ExecutionException e) {
+      return e.getCause();
+    } catch (InterruptedException e) {
+      throw new AssertionError(e);
+    }
+  }
+
+  private static MiniCluster servingCluster(int size) {
+    MiniCluster cluster = new MiniCluster(CONFIG);
+    for (int i = 0; i < size; i++) {
+      cluster.add(true);
+    }
+    cluster.start();
+    return cluster;
+  }
+
+  private static Optional<StoredValue> read(
+      MiniCluster c, int coordinator, String key, Consistency level) {
+    CompletableFuture<Optional<StoredValue>> read =
+        c.nodes.get(coordinator).core.read(bytes(key), level, c.now);
+    c.settle();
+    return done(read);
+  }
+
+  private static long write(MiniCluster c, int coordinator, String key, String value) {
+    CompletableFuture<Long> write =
+        c.nodes
+            .get(coordinator)
+            .core
+            .write(bytes(key), value == null ? null : bytes(value), 0, Consistency.QUORUM, c.now);
+    c.settle();
+    return done(write);
+  }
+
+  private static int holders(MiniCluster c, String key) {
+    int count = 0;
+    for (MiniCluster.Node node : c.nodes) {
+      if (node.store.records.containsKey(bytes(key))) {
+        count++;
+      }
+    }
+    return count;
+  }
+
+  @Test
+  void aQuorumWriteReachesTheKeysReplicasAndReadsFromEveryCoordinator() {
+    MiniCluster c = servingCluster(5);
+    long version = write(c, 0, "apple", "red");
+    assertThat(holders(c, "apple")).isEqualTo(3);
+    List<NodeId> replicas = c.nodes.get(0).core.readRing().replicasForKey(bytes("apple"));
+    for (MiniCluster.Node node : c.nodes) {
+      assertThat(node.store.records.containsKey(bytes("apple")))
+          .as("node %d holds the key iff it is a replica", node.index)
+          .isEqualTo(replicas.contains(node.id));
+      Optional<StoredValue> value = read(c, node.index, "apple", Consistency.QUORUM);
+      assertThat(value).isPresent();
+      assertThat(new String(value.get().value(), StandardCharsets.UTF_8)).isEqualTo("red");
+      assertThat(value.get().version()).isEqualTo(version);
+    }
+  }
+
+  @Test
+  void laterWritesWinAndDeletesHideTheValue() {
+    MiniCluster c = servingCluster(3);
+    long first = write(c, 0, "k", "one");
+    long second = write(c, 1, "k", "two");
+    assertThat(second).isGreaterThan(first);
+    assertThat(new String(read(c, 2, "k", Consistency.ALL).get().value(), StandardCharsets.UTF_8))
+        .isEqualTo("two");
+    long deleted = write(c, 2, "k", null);
+    assertThat(deleted).isGreaterThan(second);
+    assertThat(read(c, 0, "k", Consistency.QUORUM)).isEmpty();
+  }
+
+  @Test
+  void aReplicaKnownDeadLeavesQuorumAvailableAndAllUnavailable() {
+    MiniCluster c = servingCluster(3);
+    c.down.add(2);
+    c.nodes.get(2).knownDead = true;
+    c.gossip();
+    write(c, 0, "k", "v");
+    CompletableFuture<Long> all =
+        c.nodes.get(0).core.write(bytes("k"), bytes("w"), 0, Consistency.ALL, c.now);
+    c.settle();
+    assertThat(failure(all)).isInstanceOf(ReplicasUnavailableException.class);
+    assertThat(c.nodes.get(0).sent).as("nothing attempted for ALL").isEqualTo(1);
+    assertThat(read(c, 1, "k", Consistency.QUORUM)).isPresent();
+  }
+
+  @Test
+  void aSilentReplicaMakesAWriteAtAllIndeterminateAfterTheTimeout() {
+    MiniCluster c = servingCluster(3);
+    c.down.add(2); // not known dead: gossip still says alive
+    CompletableFuture<Long> all =
+        c.nodes.get(0).core.write(bytes("k"), bytes("v"), 0, Consistency.ALL, c.now);
+    c.settle();
+    assertThat(all).isNotDone();
+    c.advance(CONFIG.requestTimeoutNanos() + TimeUnit.MILLISECONDS.toNanos(100));
+    Throwable error = failure(all);
+    assertThat(error).isInstanceOf(RequestTimeoutException.class);
+    assertThat(((RequestTimeoutException) error).write()).isTrue();
+    assertThat(error.getMessage()).contains("may or may not");
+    // It was applied on the two live replicas: indeterminate, not "not written".
+    assertThat(holders(c, "k")).isEqualTo(2);
+  }
+
+  @Test
+  void aReadAsksAnotherReplicaWhenOneIsSilentInsteadOfTimingOut() {
+    MiniCluster c = servingCluster(3);
+    write(c, 0, "k", "v");
+    // Silence the replica the coordinator asks besides itself (replicas in ring order).
+    NodeId asked =
+        c.nodes.get(0).core.readRing().replicasForKey(bytes("k")).stream()
+            .filter(id -> !id.equals(c.nodes.get(0).id))
+            .findFirst()
+            .orElseThrow();
+    c.nodes.stream().filter(n -> n.id.equals(asked)).forEach(n -> c.down.add(n.index));
+    CompletableFuture<Optional<StoredValue>> read =
+        c.nodes.get(0).core.read(bytes("k"), Consistency.QUORUM, c.now);
+    c.settle();
+    assertThat(read).isNotDone();
+    c.advance(CONFIG.requestTimeoutNanos() / 10 + TimeUnit.MILLISECONDS.toNanos(100));
+    assertThat(done(read)).isPresent();
+    assertThat(c.nodes.get(0).core.counters().speculativeReads()).isEqualTo(1);
+    assertThat(c.now).isLessThan(1_000_000_000L + CONFIG.requestTimeoutNanos());
+  }
+
+  @Test
+  void aReadRepairsTheStaleReplicasItAsked() {
+    MiniCluster c = servingCluster(3);
+    write(c, 0, "k", "old");
+    c.down.add(2);
+    write(c, 0, "k", "new"); // node 2 misses it
+    c.down.remove(2);
+    MiniCluster.TreeStore stale = c.nodes.get(2).store;
+    assertThat(new String(stale.records.get(bytes("k")).value(), StandardCharsets.UTF_8))
+        .isEqualTo("old");
+    assertThat(new String(read(c, 2, "k", Consistency.ALL).get().value(), StandardCharsets.UTF_8))
+        .isEqualTo("new");
+    c.settle();
+    assertThat(new String(stale.records.get(bytes("k")).value(), StandardCharsets.UTF_8))
+        .isEqualTo("new");
+    assertThat(c.nodes.get(2).core.counters().readRepairs()).isEqualTo(1);
+  }
+
+  @Test
+  void expiredValuesReadAsAbsent() {
+    MiniCluster c = servingCluster(3);
+    CompletableFuture<Long> w =
+        c.nodes
+            .get(0)
+            .core
+            .write(bytes("t"), bytes("v"), c.millis + 1_000, Consistency.QUORUM, c.now);
+    c.settle();
+    done(w);
+    assertThat(read(c, 1, "t", Consistency.QUORUM)).isPresent();
+    c.advance(TimeUnit.SECONDS.toNanos(2));
+    assertThat(read(c, 1, "t", Consistency.QUORUM)).isEmpty();
+  }
+
+  @Test
+  void aScanMergesEveryMembersKeysInOrderAcrossPages() {
+    MiniCluster c = servingCluster(5);
+    List<String> expected = new ArrayList<>();
+    for (int i = 0; i < 57; i++) {
+      String key = String.format("key-%03d", i);
+      expected.add(key);
+      write(c, i % 5, key, "v" + i);
+    }
+    List<String> seen = new ArrayList<>();
+    byte[] after = null;
+    for (int pages = 0; pages < 100; pages++) {
+      CompletableFuture<ScanPage> page =
+          c.nodes.get(3).core.scan(after, 10, Consistency.ONE, c.now);
+      c.settle();
+      ScanPage result = done(page);
+      result.keys().forEach(k -> seen.add(new String(k, StandardCharsets.UTF_8)));
+      if (result.complete()) {
+        break;
+      }
+      after = result.resumeAfter();
+    }
+    assertThat(seen).isEqualTo(expected);
+  }
+
+  @Test
+  void aNewPeerStreamsItsRangesBeforeServingAndTheDataStaysReadable() {
+    MiniCluster c = servingCluster(3);
+    List<String> keys = new ArrayList<>();
+    for (int i = 0; i < 300; i++) {
+      keys.add("k" + i);
+      write(c, i % 3, "k" + i, "v" + i);
+    }
+    MiniCluster.Node joiner = c.add(false);
+    c.start();
+    assertThat(joiner.published.state()).isEqualTo(RingMetadata.State.JOINING);
+    // While it listens (and streams), writes reach it as a pending replica; reads ignore it.
+    write(c, 0, "during", "join");
+    c.advance(CONFIG.bootstrapSettleNanos() + TimeUnit.SECONDS.toNanos(1));
+    assertThat(joiner.published.state()).isEqualTo(RingMetadata.State.NORMAL);
+    assertThat(joiner.joined).isTrue();
+    assertThat(joiner.core.bootstrapRecords()).isPositive();
+    assertThat(joiner.progress).anyMatch(line -> line.startsWith("bootstrap: done"));
+    keys.add("during");
+    for (String key : keys) {
+      for (int coordinator = 0; coordinator < 4; coordinator++) {
+        assertThat(read(c, coordinator, key, Consistency.QUORUM))
+            .as("%s from coordinator %d", key, coordinator)
+            .isPresent();
+      }
+      // The joiner holds every key it now replicates.
+      boolean replica = joiner.core.readRing().replicasForKey(bytes(key)).contains(joiner.id);
+      if (replica) {
+        assertThat(joiner.store.records).as(key).containsKey(bytes(key));
+      }
+    }
+  }
+
+  @Test
+  void aFirstPeerFoundsTheRingAfterListening() {
+    MiniCluster c = new MiniCluster(CONFIG);
+    MiniCluster.Node first = c.add(false);
+    c.start();
+    CompletableFuture<Long> early =
+        first.core.write(bytes("k"), bytes("v"), 0, Consistency.ONE, c.now);
+    assertThat(failure(early)).isInstanceOf(ReplicasUnavailableException.class);
+    c.advance(CONFIG.bootstrapSettleNanos() + TimeUnit.MILLISECONDS.toNanos(200));
+    assertThat(first.core.state()).isEqualTo(RingMetadata.State.NORMAL);
+    write(c, 0, "k", "v");
+    assertThat(read(c, 0, "k", Consistency.QUORUM)).isPresent();
+  }
+}
