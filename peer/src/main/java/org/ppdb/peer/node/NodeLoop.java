@@ -1,7 +1,6 @@
 package org.ppdb.peer.node;
 
 import java.util.Objects;
-import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -31,9 +30,15 @@ public final class NodeLoop implements AutoCloseable {
   /** Longest wait between two looks at the core's timers, so a clock jump is noticed soon. */
   static final long WAIT_NANOS_MAX = 100_000_000L;
 
+  /** Most tasks run between two looks at the core's timers. */
+  static final int TASKS_PER_TURN_MAX = 4_096;
+
   private final NodeCore core;
   private final LongSupplier nanoTime;
   private final BlockingQueue<Consumer<NodeCore>> queue;
+  private final int queueCapacity;
+  private final java.util.concurrent.atomic.AtomicInteger queued =
+      new java.util.concurrent.atomic.AtomicInteger();
   private final Consumer<Throwable> onFailure;
   private final Thread thread;
   private final AtomicLong rejected = new AtomicLong();
@@ -53,7 +58,10 @@ public final class NodeLoop implements AutoCloseable {
     this.core = Objects.requireNonNull(core, "core");
     this.nanoTime = Objects.requireNonNull(nanoTime, "nanoTime");
     this.onFailure = Objects.requireNonNull(onFailure, "onFailure");
-    this.queue = new ArrayBlockingQueue<>(queueCapacity);
+    // Unbounded as a structure; submit() bounds the tasks from outside, while completions of work
+    // the core itself started (bounded by the core's in-flight limits) are never refused.
+    this.queue = new java.util.concurrent.LinkedBlockingQueue<>();
+    this.queueCapacity = queueCapacity;
     this.thread = new Thread(this::run, "ppdb-node-" + core.id().toShortHex());
     this.thread.setDaemon(true);
   }
@@ -69,10 +77,32 @@ public final class NodeLoop implements AutoCloseable {
    */
   public boolean submit(Consumer<NodeCore> task) {
     Objects.requireNonNull(task, "task");
-    if (!running || !queue.offer(task)) {
+    if (!running || queued.incrementAndGet() > queueCapacity) {
+      if (running) {
+        queued.decrementAndGet();
+      }
       rejected.incrementAndGet();
       return false;
     }
+    queue.add(
+        core -> {
+          queued.decrementAndGet();
+          task.accept(core);
+        });
+    return true;
+  }
+
+  /**
+   * Queues the completion of work the core started (a storage call finishing): never refused while
+   * the loop runs, since the core bounds how much such work it starts. Returns false only when the
+   * loop has stopped.
+   */
+  public boolean submitCompletion(Runnable completion) {
+    Objects.requireNonNull(completion, "completion");
+    if (!running) {
+      return false;
+    }
+    queue.add(core -> core.runTask(completion, nanoTime.getAsLong()));
     return true;
   }
 
@@ -110,7 +140,7 @@ public final class NodeLoop implements AutoCloseable {
 
   /** Tasks waiting. */
   public int queueDepth() {
-    return queue.size();
+    return queued.get();
   }
 
   /** Whether the loop is running (false after {@link #close} or a failure). */
@@ -168,19 +198,24 @@ public final class NodeLoop implements AutoCloseable {
       core.start(nanoTime.getAsLong());
       while (running) {
         long now = nanoTime.getAsLong();
-        long deadline = core.nextDeadlineNanos();
-        if (now >= deadline) {
+        if (now >= core.nextDeadlineNanos()) {
           core.onTick(now);
-          continue;
+          now = nanoTime.getAsLong();
         }
-        long waitNanos = Math.min(deadline - now, WAIT_NANOS_MAX);
-        Consumer<NodeCore> task = queue.poll(waitNanos, TimeUnit.NANOSECONDS);
+        // Timers and input alternate: after each tick at least one task runs, so slow timers
+        // cannot starve input, and at most TASKS_PER_TURN_MAX run before the timers are looked
+        // at again, so a flood of input cannot starve probes.
+        long waitNanos = Math.min(core.nextDeadlineNanos() - now, WAIT_NANOS_MAX);
+        Consumer<NodeCore> task =
+            waitNanos > 0 ? queue.poll(waitNanos, TimeUnit.NANOSECONDS) : queue.poll();
+        int ran = 0;
         while (task != null) {
           task.accept(core);
-          task = queue.poll();
-          if (core.nextDeadlineNanos() <= nanoTime.getAsLong()) {
-            break; // timers first, so a flood of input cannot starve probes
+          if (++ran >= TASKS_PER_TURN_MAX || core.nextDeadlineNanos() <= nanoTime.getAsLong()) {
+            break;
           }
+          // Poll only after deciding to go on: a task taken from the queue must run.
+          task = queue.poll();
         }
       }
     } catch (InterruptedException e) {
