@@ -138,7 +138,6 @@ public final class EngineReplicaStore implements ReplicaStore {
               Cursor cursor = snapshot.scanRecords(from, null, Direction.FORWARD)) {
             while (cursor.next()) {
               byte[] key = cursor.key();
-              last = key;
               examined++;
               if (ranges.containsKey(key)) {
                 ReplicaRecord record =
@@ -147,10 +146,16 @@ public final class EngineReplicaStore implements ReplicaStore {
                         : new ReplicaRecord(
                             key, cursor.value(), cursor.version(), cursor.expiresAtMillis());
                 if (record.tombstone() || record.isLive(now)) {
+                  if (!records.isEmpty() && bytes + record.sizeBytes() > bytesMax) {
+                    // The batch is full: this record starts the next one, so a batch never
+                    // exceeds bytesMax by more than one record (and a frame's limit fits that).
+                    return new StreamResult(records, last);
+                  }
                   records.add(record);
                   bytes += record.sizeBytes();
                 }
               }
+              last = key;
               if (bytes >= bytesMax || examined >= STREAM_KEYS_EXAMINED_MAX) {
                 return new StreamResult(records, last);
               }
