@@ -17,7 +17,8 @@ package org.ppdb.peer.transport;
  * @param inboundConnectionsMax accepted connections open at once; more are closed at once [256]
  * @param outboundConnectionsMax connections this node opens, at once [256]
  * @param pendingFramesPerConnectionMax frames queued on a connection still being opened, and frames
- *     waiting for the event loop on an open one; more are dropped [1024]
+ *     waiting for the event loop on an open one; more are dropped [8192: a coordinator may have
+ *     thousands of replica requests in flight to one peer under pipelined load]
  * @param writeBufferHighBytes a connection's unflushed bytes above which sends are dropped as
  *     backpressure, until they fall below {@code writeBufferLowBytes} [4 MiB]
  * @param writeBufferLowBytes see above [2 MiB]
@@ -119,7 +120,7 @@ public record TransportConfig(
         org.ppdb.peer.wire.WireCodec.DEFAULT_MAX_DEPTH,
         256,
         256,
-        1024,
+        8192,
         4 << 20,
         2 << 20,
         3_000,
