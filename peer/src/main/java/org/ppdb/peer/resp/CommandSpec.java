@@ -187,6 +187,16 @@ enum CommandSpec {
       "ppdb",
       "0.1.0",
       "Describes the ring: which ranges each peer owns.",
+      0),
+  PPDB_TOPOLOGY(
+      "ppdb.topology",
+      1,
+      0,
+      0,
+      0,
+      "ppdb",
+      "0.1.0",
+      "Returns the replication factor and every member's client address, state and tokens.",
       0);
 
   /** Flag bits. */

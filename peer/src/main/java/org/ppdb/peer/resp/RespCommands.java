@@ -152,6 +152,7 @@ final class RespCommands {
       case PPDB_CONSISTENCY -> done(consistency(session, args));
       case PPDB_AT -> at(session, args);
       case PPDB_RING -> done(ring());
+      case PPDB_TOPOLOGY -> done(topology());
     };
   }
 
@@ -491,6 +492,35 @@ final class RespCommands {
       lines.add(bulk(line));
     }
     return new ArrayRedisMessage(lines);
+  }
+
+  /**
+   * {@code PPDB.TOPOLOGY}: {@code [N, [[nodeId, host, port, state, status, [token, ...]], ...]]},
+   * tokens as signed decimal bulk strings (RESP2 integers would do, but bulk strings survive
+   * clients that turn integers into doubles).
+   */
+  private RedisMessage topology() {
+    List<TopologyEntry> entries = peerInfo.topology();
+    List<RedisMessage> members = new ArrayList<>(entries.size());
+    for (TopologyEntry e : entries) {
+      long[] tokens = e.tokens();
+      List<RedisMessage> tokenReplies = new ArrayList<>(tokens.length);
+      for (long t : tokens) {
+        tokenReplies.add(bulk(Long.toString(t)));
+      }
+      members.add(
+          new ArrayRedisMessage(
+              List.of(
+                  bulk(e.nodeIdHex()),
+                  bulk(e.clientHost()),
+                  new IntegerRedisMessage(e.clientPort()),
+                  bulk(e.state()),
+                  bulk(e.status()),
+                  new ArrayRedisMessage(tokenReplies))));
+    }
+    return new ArrayRedisMessage(
+        List.of(
+            new IntegerRedisMessage(peerInfo.replicationFactor()), new ArrayRedisMessage(members)));
   }
 
   // ---- string commands

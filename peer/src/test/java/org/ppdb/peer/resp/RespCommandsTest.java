@@ -285,6 +285,53 @@ class RespCommandsTest {
   }
 
   @Test
+  void topologyRepliesTheReplicationFactorAndEveryMember() {
+    assertThat(call(ch, "PPDB.TOPOLOGY"))
+        .isEqualTo(
+            "*2\r\n:3\r\n*2\r\n"
+                + "*6\r\n"
+                + bulk("0a0b")
+                + bulk("127.0.0.1")
+                + ":6379\r\n"
+                + bulk("normal")
+                + bulk("alive")
+                + "*2\r\n"
+                + bulk("-5")
+                + bulk(Long.toString(1L << 40))
+                + "*6\r\n"
+                + bulk("0c0d")
+                + bulk("::1")
+                + ":6380\r\n"
+                + bulk("joining")
+                + bulk("suspect")
+                + "*1\r\n"
+                + bulk("7"));
+    assertThat(call(ch, "ppdb.topology", "x"))
+        .isEqualTo("-ERR wrong number of arguments for 'ppdb.topology' command\r\n");
+    assertThat(call(ch, "COMMAND", "DOCS", "ppdb.topology"))
+        .startsWith("*2\r\n" + bulk("ppdb.topology") + "*6\r\n" + bulk("summary"))
+        .contains(bulk("ppdb"));
+  }
+
+  @Test
+  void topologyEntriesRejectMalformedFields() {
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () -> new TopologyEntry("ab", "h", 0, "normal", "alive", new long[0]))
+        .hasMessage("clientPort: 0 (expected: 1..65535)");
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () -> new TopologyEntry("ab", "h", 1, "leaving", "alive", new long[0]))
+        .hasMessage("state: 'leaving' (expected: normal or joining)");
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () -> new TopologyEntry("ab", "h", 1, "normal", "up", new long[0]))
+        .hasMessage("status: 'up' (expected: alive, suspect or dead)");
+    long[] tokens = {1, 2};
+    TopologyEntry e = new TopologyEntry("ab", "h", 1, "normal", "alive", tokens);
+    tokens[0] = 99;
+    assertThat(e.tokens()).containsExactly(1, 2);
+    assertThat(e).isEqualTo(new TopologyEntry("ab", "h", 1, "normal", "alive", new long[] {1, 2}));
+  }
+
+  @Test
   void unknownCommandsAndWrongArities() {
     assertThat(call(ch, "FOO", "bar", "baz"))
         .isEqualTo("-ERR unknown command 'FOO', with args beginning with: 'bar' 'baz' \r\n");

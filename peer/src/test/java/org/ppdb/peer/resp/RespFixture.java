@@ -72,6 +72,19 @@ final class RespFixture implements AutoCloseable {
         public List<String> ringDescription() {
           return List.of("peer-a 0000..ffff keys=0");
         }
+
+        @Override
+        public List<TopologyEntry> topology() {
+          return List.of(
+              new TopologyEntry(
+                  "0a0b", "127.0.0.1", 6379, "normal", "alive", new long[] {-5, 1L << 40}),
+              new TopologyEntry("0c0d", "::1", 6380, "joining", "suspect", new long[] {7}));
+        }
+
+        @Override
+        public int replicationFactor() {
+          return 3;
+        }
       };
 
   RespServer server(RespConfig config) {
