@@ -89,6 +89,7 @@ public final class Peer implements AutoCloseable {
   private final Map<String, PeerMetrics.MessageMeters> sentByType = new ConcurrentHashMap<>();
   private final Map<String, PeerMetrics.MessageMeters> receivedByType = new ConcurrentHashMap<>();
   private volatile int[] membersByState = new int[MemberState.values().length];
+  private final PeerData data;
   private volatile LanDiscovery discovery;
   private volatile AdminServer admin;
   private volatile boolean closed;
@@ -101,7 +102,9 @@ public final class Peer implements AutoCloseable {
       NodeLoop loop,
       InetSocketAddress advertised,
       PrometheusMeterRegistry registry,
-      PeerMetrics metrics) {
+      PeerMetrics metrics,
+      PeerData data) {
+    this.data = data;
     this.config = config;
     this.identity = identity;
     this.security = security;
@@ -135,7 +138,9 @@ public final class Peer implements AutoCloseable {
     Holder holder = new Holder();
     NettyTransport transport = startTransport(config, identity, security, holder);
     Peer peer = null;
+    PeerData data = null;
     try {
+      data = PeerData.open(config);
       int port = transport.udpAddress().getPort();
       InetSocketAddress advertised =
           new InetSocketAddress(advertiseAddress(config.advertiseHost(), config.bindHost()), port);
@@ -149,15 +154,24 @@ public final class Peer implements AutoCloseable {
               org.ppdb.dht.DhtConfig.defaults(),
               NodeConfig.RENDEZVOUS_RETRY_NANOS_DEFAULT);
       Output output = new Output(transport);
+      output.data = data;
       NodeCore core =
           new NodeCore(
-              nodeConfig, identity.nodeId(), new SplittableRandom(secureRandom.nextLong()), output);
+              nodeConfig,
+              identity.nodeId(),
+              new SplittableRandom(secureRandom.nextLong()),
+              output,
+              data.dataPlane());
       output.core = core;
       NodeLoop loop = new NodeLoop(core, System::nanoTime, config.nodeQueueCapacity(), onFailure);
-      peer = new Peer(config, identity, security, transport, loop, advertised, registry, metrics);
+      data.attach(loop, core);
+      peer =
+          new Peer(
+              config, identity, security, transport, loop, advertised, registry, metrics, data);
       output.peer = peer;
       holder.peer = peer;
       peer.bindMetrics();
+      data.bindMetrics(registry);
       loop.start();
       peer.startDiscovery();
       peer.startAdmin();
@@ -167,6 +181,9 @@ public final class Peer implements AutoCloseable {
         peer.closeQuietly();
       } else {
         transport.close();
+        if (data != null) {
+          data.close();
+        }
       }
       throw e;
     }
@@ -391,6 +408,7 @@ public final class Peer implements AutoCloseable {
     int[] counts = new int[MemberState.values().length];
     core.members().forEach(m -> counts[state(m.status()).ordinal()]++);
     membersByState = counts;
+    data.refresh(core);
   }
 
   private static MemberState state(MemberStatus status) {
@@ -455,6 +473,11 @@ public final class Peer implements AutoCloseable {
     return advertised;
   }
 
+  /** The client (Redis protocol) address, or null if the peer serves no clients. */
+  public InetSocketAddress clientAddress() {
+    return data.clientAddress();
+  }
+
   /** The admin HTTP address, once started. */
   public InetSocketAddress adminAddress() {
     return admin.localAddress();
@@ -486,6 +509,7 @@ public final class Peer implements AutoCloseable {
       return;
     }
     closed = true;
+    data.stopClients();
     try {
       boolean spread =
           loop.leaveAndClose(TimeUnit.MILLISECONDS.toNanos(config.leaveTimeoutMillis()));
@@ -508,6 +532,7 @@ public final class Peer implements AutoCloseable {
       currentAdmin.close();
     }
     transport.close();
+    data.close();
     registry.close();
   }
 
@@ -562,6 +587,7 @@ public final class Peer implements AutoCloseable {
     private final NettyTransport transport;
     volatile Peer peer;
     NodeCore core;
+    PeerData data;
 
     Output(NettyTransport transport) {
       this.transport = transport;
@@ -614,6 +640,24 @@ public final class Peer implements AutoCloseable {
     @Override
     public void discoveryProgress(String what) {
       log.info(what);
+    }
+
+    @Override
+    public void ringJoined() {
+      data.markJoined();
+    }
+
+    @Override
+    public void saveRing(List<org.ppdb.peer.replication.RingMember> members) {
+      data.saveRing(members);
+    }
+
+    @Override
+    public void dataProgress(String what) {
+      log.info(what);
+      if (core != null) {
+        data.refresh(core);
+      }
     }
   }
 }

@@ -35,6 +35,7 @@ import org.ppdb.peer.node.NodeConfig;
  * @param nodeQueueCapacity most inputs waiting for the node's thread; more are dropped and counted
  *     (default 65,536)
  * @param leaveTimeoutMillis how long a graceful stop waits for the leave to spread (default 3,000)
+ * @param data how the peer stores and serves data (storage engine, replication, client port)
  */
 public record PeerConfig(
     String clusterName,
@@ -49,7 +50,8 @@ public record PeerConfig(
     InetAddress adminBind,
     int adminPort,
     int nodeQueueCapacity,
-    long leaveTimeoutMillis) {
+    long leaveTimeoutMillis,
+    DataSettings data) {
 
   /** Default peer port (UDP and TCP), memberlist's. */
   public static final int PORT_DEFAULT = 7946;
@@ -69,6 +71,7 @@ public record PeerConfig(
     Objects.requireNonNull(dataDirectory, "dataDirectory");
     Objects.requireNonNull(bindHost, "bindHost");
     Objects.requireNonNull(adminBind, "adminBind");
+    Objects.requireNonNull(data, "data");
     seeds = List.copyOf(seeds);
     dhtSeeds = List.copyOf(dhtSeeds);
     checkPort("port", port);
@@ -104,6 +107,7 @@ public record PeerConfig(
         InetAddress.getLoopbackAddress(),
         ADMIN_PORT_DEFAULT,
         NODE_QUEUE_CAPACITY_DEFAULT,
-        LEAVE_TIMEOUT_MILLIS_DEFAULT);
+        LEAVE_TIMEOUT_MILLIS_DEFAULT,
+        DataSettings.defaults());
   }
 }

@@ -45,7 +45,18 @@ class PeerIT {
         InetAddress.getLoopbackAddress(),
         0,
         PeerConfig.NODE_QUEUE_CAPACITY_DEFAULT,
-        500);
+        500,
+        new DataSettings(
+            3,
+            32,
+            org.ppdb.peer.api.Consistency.QUORUM,
+            DataSettings.StorageKind.MEMORY,
+            64L << 20,
+            DataSettings.WalSync.PERIODIC,
+            1_000,
+            null,
+            0,
+            null));
   }
 
   private static long alive(Peer peer) {

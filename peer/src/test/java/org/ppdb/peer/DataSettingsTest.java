@@ -1,0 +1,89 @@
+package org.ppdb.peer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import org.junit.jupiter.api.Test;
+import org.ppdb.storage.SyncPolicy;
+
+class DataSettingsTest {
+
+  @Test
+  void sizesTakeBinaryUnits() {
+    assertThat(DataSettings.parseSize("4096")).isEqualTo(4096);
+    assertThat(DataSettings.parseSize("64MiB")).isEqualTo(64L << 20);
+    assertThat(DataSettings.parseSize("64mb")).isEqualTo(64L << 20);
+    assertThat(DataSettings.parseSize("2 GiB")).isEqualTo(2L << 30);
+    assertThat(DataSettings.parseSize("1.5g")).isEqualTo(3L << 29);
+    assertThatThrownBy(() -> DataSettings.parseSize("lots")).hasMessageContaining("size");
+    assertThatThrownBy(() -> DataSettings.parseSize("5 parsecs")).hasMessageContaining("unit");
+  }
+
+  @Test
+  void enginesAndSyncPoliciesParseByName() {
+    assertThat(DataSettings.StorageKind.parse("Memory")).isEqualTo(DataSettings.StorageKind.MEMORY);
+    assertThat(DataSettings.StorageKind.parse("lsm")).isEqualTo(DataSettings.StorageKind.LSM);
+    assertThatThrownBy(() -> DataSettings.StorageKind.parse("btree"))
+        .hasMessageContaining("lsm or memory");
+    assertThat(DataSettings.WalSync.parse("ALWAYS")).isEqualTo(DataSettings.WalSync.ALWAYS);
+    assertThatThrownBy(() -> DataSettings.WalSync.parse("sometimes"))
+        .hasMessageContaining("always, periodic or never");
+  }
+
+  @Test
+  void defaultsAreDocumentedOnes() {
+    DataSettings defaults = DataSettings.defaults();
+    assertThat(defaults.replicationFactor()).isEqualTo(3);
+    assertThat(defaults.tokens()).isEqualTo(32);
+    assertThat(defaults.clientPort()).isEqualTo(6379);
+    assertThat(defaults.storage()).isEqualTo(DataSettings.StorageKind.LSM);
+    assertThat(defaults.syncPolicy()).isEqualTo(SyncPolicy.everyMillis(1_000));
+  }
+
+  @Test
+  void outOfRangeValuesAreRefusedByName() {
+    DataSettings d = DataSettings.defaults();
+    assertThatThrownBy(
+            () ->
+                new DataSettings(
+                    0,
+                    d.tokens(),
+                    d.consistency(),
+                    d.storage(),
+                    d.maxMemoryBytes(),
+                    d.walSync(),
+                    d.walSyncPeriodMillis(),
+                    null,
+                    d.clientPort(),
+                    null))
+        .hasMessageContaining("replicationFactor");
+    assertThatThrownBy(
+            () ->
+                new DataSettings(
+                    3,
+                    64,
+                    d.consistency(),
+                    d.storage(),
+                    d.maxMemoryBytes(),
+                    d.walSync(),
+                    d.walSyncPeriodMillis(),
+                    null,
+                    d.clientPort(),
+                    null))
+        .hasMessageContaining("tokens");
+    assertThatThrownBy(
+            () ->
+                new DataSettings(
+                    3,
+                    32,
+                    d.consistency(),
+                    d.storage(),
+                    10,
+                    d.walSync(),
+                    d.walSyncPeriodMillis(),
+                    null,
+                    d.clientPort(),
+                    null))
+        .hasMessageContaining("maxMemoryBytes");
+  }
+}
