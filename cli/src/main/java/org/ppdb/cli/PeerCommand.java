@@ -6,10 +6,13 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import org.ppdb.peer.DataSettings;
 import org.ppdb.peer.Peer;
 import org.ppdb.peer.PeerConfig;
+import org.ppdb.peer.api.Consistency;
 import org.ppdb.peer.discovery.SeedAddress;
 import org.ppdb.peer.discovery.SeedAddresses;
+import org.ppdb.peer.replication.DataConfig;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -124,6 +127,82 @@ final class PeerCommand implements Callable<Integer> {
           "How long a graceful stop waits for the leave to spread. Default: ${DEFAULT-VALUE}.")
   long leaveTimeoutMillis;
 
+  @Option(
+      names = "--client-port",
+      defaultValue = "" + DataSettings.CLIENT_PORT_DEFAULT,
+      description =
+          "Redis-protocol port for clients (redis-cli, any Redis library, PpdbClient); 0 picks"
+              + " one, -1 serves no clients. Default: ${DEFAULT-VALUE}.")
+  int clientPort;
+
+  @Option(
+      names = "--client-bind",
+      paramLabel = "ADDRESS",
+      description =
+          "Address of the client port. Default: 127.0.0.1 (protected mode), or all addresses"
+              + " when --requirepass is set.")
+  String clientBind;
+
+  @Option(
+      names = "--requirepass",
+      paramLabel = "PASSWORD",
+      description = "Password clients must AUTH with (as Redis' requirepass). Default: none.")
+  String requirePass;
+
+  @Option(
+      names = "--replication-factor",
+      defaultValue = "" + DataConfig.REPLICATION_FACTOR_DEFAULT,
+      paramLabel = "N",
+      description = "Replicas of every key. Default: ${DEFAULT-VALUE}.")
+  int replicationFactor;
+
+  @Option(
+      names = "--consistency",
+      defaultValue = "QUORUM",
+      paramLabel = "LEVEL",
+      description =
+          "Default level of client reads and writes: ONE, QUORUM or ALL (a connection changes it"
+              + " with PPDB.CONSISTENCY). Default: ${DEFAULT-VALUE}.")
+  String consistency;
+
+  @Option(
+      names = "--tokens",
+      defaultValue = "" + DataConfig.TOKENS_PER_MEMBER_DEFAULT,
+      paramLabel = "T",
+      description = "Virtual nodes (ring tokens) of this peer. Default: ${DEFAULT-VALUE}.")
+  int tokens;
+
+  @Option(
+      names = "--storage",
+      defaultValue = "lsm",
+      paramLabel = "ENGINE",
+      description =
+          "Local engine: lsm (durable, on disk) or memory (bounded by --max-memory, evicts when"
+              + " full, empty after a restart). Default: ${DEFAULT-VALUE}.")
+  String storage;
+
+  @Option(
+      names = "--max-memory",
+      defaultValue = "256MiB",
+      paramLabel = "SIZE",
+      description = "Bound of the memory engine (e.g. 64MiB, 2GiB). Default: ${DEFAULT-VALUE}.")
+  String maxMemory;
+
+  @Option(
+      names = "--wal-sync",
+      defaultValue = "periodic",
+      paramLabel = "POLICY",
+      description =
+          "When the LSM engine's log reaches the disk: always (before every acknowledgement),"
+              + " periodic (every --wal-sync-period-ms) or never. Default: ${DEFAULT-VALUE}.")
+  String walSync;
+
+  @Option(
+      names = "--wal-sync-period-ms",
+      defaultValue = "1000",
+      description = "Period of --wal-sync periodic. Default: ${DEFAULT-VALUE}.")
+  long walSyncPeriodMillis;
+
   @Override
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
@@ -150,12 +229,18 @@ final class PeerCommand implements Callable<Integer> {
               err.flush();
             });
     out.printf(
-        "ppdb peer %s of cluster '%s' at %s, admin http://%s:%d/%n",
+        "ppdb peer %s of cluster '%s' at %s, admin http://%s:%d/%s%n",
         peer.nodeId().toHex(),
         cluster,
         peer.advertised(),
         peer.adminAddress().getAddress().getHostAddress(),
-        peer.adminAddress().getPort());
+        peer.adminAddress().getPort(),
+        peer.clientAddress() == null
+            ? ""
+            : ", clients redis://"
+                + peer.clientAddress().getAddress().getHostAddress()
+                + ":"
+                + peer.clientAddress().getPort());
     out.flush();
     Thread hook =
         new Thread(
@@ -184,7 +269,27 @@ final class PeerCommand implements Callable<Integer> {
         InetAddress.getByName(adminBind),
         adminPort,
         PeerConfig.NODE_QUEUE_CAPACITY_DEFAULT,
-        leaveTimeoutMillis);
+        leaveTimeoutMillis,
+        dataSettings());
+  }
+
+  private DataSettings dataSettings() {
+    Consistency level = Consistency.parse(consistency);
+    if (level == null) {
+      throw new IllegalArgumentException(
+          "--consistency: '" + consistency + "' (expected: ONE, QUORUM or ALL)");
+    }
+    return new DataSettings(
+        replicationFactor,
+        tokens,
+        level,
+        DataSettings.StorageKind.parse(storage),
+        DataSettings.parseSize(maxMemory),
+        DataSettings.WalSync.parse(walSync),
+        walSyncPeriodMillis,
+        clientBind,
+        clientPort,
+        requirePass);
   }
 
   private static List<SeedAddress> seedList(String text) {

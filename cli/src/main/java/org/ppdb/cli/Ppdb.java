@@ -20,6 +20,11 @@ import picocli.CommandLine.Command;
     subcommands = {
       PeerCommand.class,
       MembersCommand.class,
+      PutCommand.class,
+      GetCommand.class,
+      DelCommand.class,
+      ScanCommand.class,
+      RingCommand.class,
       SimulateCommand.class,
       VersionCommand.class,
       CommandLine.HelpCommand.class

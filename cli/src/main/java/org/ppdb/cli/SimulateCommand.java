@@ -42,6 +42,8 @@ import picocli.CommandLine.Option;
       "  dht-lookup      Kademlia lookups vs brute-force closest-k, failed nodes",
       "  rendezvous      new peers find their cluster through the DHT",
       "  peers-crash     full peer cores (gossip + DHT): crash, detect, restart",
+      "  kv              replicated key-value store, Jepsen style: lost writes,",
+      "                  register regressions, equal replicas after faults",
       "  swarm           scenario, size, faults, rates and configuration drawn",
       "                  from the seed",
       "",

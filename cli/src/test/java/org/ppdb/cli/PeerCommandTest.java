@@ -112,4 +112,48 @@ class PeerCommandTest {
     assertThat(peer.port()).isEqualTo(17000);
     assertThat(peer.clusterName()).isEqualTo("lab");
   }
+
+  @Test
+  void dataOptionsReachThePeersSettings() throws Exception {
+    org.ppdb.peer.DataSettings data =
+        parsePeer(
+                Map.of("PPDB_MAX_MEMORY", "64MiB"),
+                "--storage",
+                "memory",
+                "--replication-factor",
+                "1",
+                "--consistency",
+                "one",
+                "--client-port",
+                "16379",
+                "--tokens",
+                "16",
+                "--requirepass",
+                "pw",
+                "--wal-sync",
+                "always")
+            .data();
+    assertThat(data.storage()).isEqualTo(org.ppdb.peer.DataSettings.StorageKind.MEMORY);
+    assertThat(data.maxMemoryBytes()).isEqualTo(64L << 20);
+    assertThat(data.replicationFactor()).isEqualTo(1);
+    assertThat(data.consistency()).isEqualTo(org.ppdb.peer.api.Consistency.ONE);
+    assertThat(data.clientPort()).isEqualTo(16379);
+    assertThat(data.tokens()).isEqualTo(16);
+    assertThat(data.requirePass()).isEqualTo("pw");
+    assertThat(data.walSync()).isEqualTo(org.ppdb.peer.DataSettings.WalSync.ALWAYS);
+    assertThat(parsePeer(Map.of()).data()).isEqualTo(org.ppdb.peer.DataSettings.defaults());
+  }
+
+  @Test
+  void badDataOptionsAreBadUsageNamingTheOption(@TempDir Path dir) {
+    Run storage = run(Map.of(), "peer", "--data-dir", dir.toString(), "--storage", "floppy");
+    assertThat(storage.status()).isEqualTo(2);
+    assertThat(storage.err()).contains("storage: 'floppy'");
+    Run level = run(Map.of(), "peer", "--data-dir", dir.toString(), "--consistency", "most");
+    assertThat(level.status()).isEqualTo(2);
+    assertThat(level.err()).contains("--consistency: 'most'");
+    Run memory = run(Map.of(), "peer", "--data-dir", dir.toString(), "--max-memory", "huge");
+    assertThat(memory.status()).isEqualTo(2);
+    assertThat(memory.err()).contains("size: 'huge'");
+  }
 }

@@ -132,6 +132,10 @@ final class PeerProcesses implements AutoCloseable {
             Integer.toString(peer.adminPort),
             "--data-dir",
             peer.dataDir.toString()));
+    if (!extraArguments.contains("--client-port")) {
+      // The Redis port defaults to 6379, which tests on one machine would fight over.
+      command.addAll(List.of("--client-port", "0"));
+    }
     command.addAll(extraArguments);
     peer.process =
         new ProcessBuilder(command)
