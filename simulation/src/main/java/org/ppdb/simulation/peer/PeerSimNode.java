@@ -13,9 +13,12 @@ import org.ppdb.simulation.SimNode;
 
 /**
  * The adapter that runs one full peer core ({@link NodeCore}: gossip and DHT joined as a ppdb peer
- * runs them) as a simulated node. Node {@code i} is advertised at {@code 10.(i>>8).(i&255).1:7946}:
- * one /24 per node, as peers on separate hosts would be, so the DHT's subnet limits see distinct
- * subnets. Datagrams and streams both travel as simulated messages.
+ * runs them, and with a {@link NodeCore.DataPlane} its data path) as a simulated node. Node {@code
+ * i} is advertised at {@code 10.(i>>8).(i&255).1:7946}: one /24 per node, as peers on separate
+ * hosts would be, so the DHT's subnet limits see distinct subnets. Datagrams and streams both
+ * travel as simulated messages: a stream message (push-pull, the data path's frames) meets the same
+ * loss as a datagram, a stricter model than TCP, where a lost frame stands for a connection that
+ * broke with it in flight.
  *
  * <p>Simulator thread only.
  */
@@ -27,11 +30,15 @@ final class PeerSimNode implements SimNode<Object>, NodeOutput {
   @FunctionalInterface
   interface EventSink {
     void onEvent(int observer, MembershipEvent event);
+
+    /** A step of the peer's data path (ring changes, bootstrap), as it would log it. */
+    default void onDataProgress(int peer, String what) {}
   }
 
   private final int index;
   private final NodeCore core;
   private final EventSink sink;
+  private final SimDisk disk;
   private SimNode.Outbox<Object> out;
 
   PeerSimNode(
@@ -40,9 +47,43 @@ final class PeerSimNode implements SimNode<Object>, NodeOutput {
       NodeId id,
       java.util.random.RandomGenerator random,
       EventSink sink) {
+    this(index, config, id, random, sink, null, null);
+  }
+
+  /**
+   * A peer with a data path: its store over {@code disk}, which survives its crashes.
+   *
+   * @param data the data plane (config, store, wall clock, joined-before flag), or null for a
+   *     membership-only peer
+   * @param disk where the peer's "joined the ring" marker goes (with data), or null
+   */
+  PeerSimNode(
+      int index,
+      NodeConfig config,
+      NodeId id,
+      java.util.random.RandomGenerator random,
+      EventSink sink,
+      NodeCore.DataPlane data,
+      SimDisk disk) {
     this.index = index;
     this.sink = sink;
-    this.core = new NodeCore(config, id, random, this);
+    this.disk = disk;
+    this.core = new NodeCore(config, id, random, this, data);
+  }
+
+  /** Runs a store completion (or a client call's follow-up) on this peer's node thread. */
+  void runTask(Runnable task, long localNanos, SimNode.Outbox<Object> out) {
+    this.out = out;
+    core.runTask(task, localNanos);
+  }
+
+  /**
+   * Calls into the core from the host (a client request), with this call's outbox for whatever the
+   * core sends.
+   */
+  <T> T call(java.util.function.Function<NodeCore, T> request, SimNode.Outbox<Object> out) {
+    this.out = out;
+    return request.apply(core);
   }
 
   NodeCore core() {
@@ -113,6 +154,25 @@ final class PeerSimNode implements SimNode<Object>, NodeOutput {
   @Override
   public void sendStream(InetSocketAddress to, Object message) {
     sendDatagram(to, message);
+  }
+
+  @Override
+  public void dataProgress(String what) {
+    sink.onDataProgress(index, what);
+  }
+
+  @Override
+  public void ringJoined() {
+    if (disk != null) {
+      disk.markJoined();
+    }
+  }
+
+  @Override
+  public void saveRing(java.util.List<org.ppdb.peer.replication.RingMember> members) {
+    if (disk != null) {
+      disk.saveRing(members);
+    }
   }
 
   @Override

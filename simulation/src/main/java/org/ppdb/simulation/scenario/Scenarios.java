@@ -22,6 +22,7 @@ public final class Scenarios {
     all.add(new DhtLookupScenario());
     all.add(new RendezvousScenario());
     all.add(new org.ppdb.simulation.peer.PeersCrashScenario());
+    all.add(new org.ppdb.simulation.peer.KvScenario());
     all.add(new SwarmScenario());
     return all;
   }
