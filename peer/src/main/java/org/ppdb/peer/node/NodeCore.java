@@ -138,6 +138,8 @@ public final class NodeCore {
                 data.store(),
                 data.physicalMillis(),
                 data.joinedBefore(),
+                data.savedRing(),
+                !config.seeds().isEmpty() || !config.dhtSeeds().isEmpty(),
                 new DataOut());
   }
 
@@ -148,13 +150,25 @@ public final class NodeCore {
    * @param store the local replica (its callbacks run through {@link #runTask})
    * @param physicalMillis this node's wall clock in epoch milliseconds
    * @param joinedBefore whether this node served reads before (it skips bootstrap)
+   * @param savedRing the ring members the node saved last time ({@link NodeOutput#saveRing})
    */
   public record DataPlane(
-      DataConfig config, ReplicaStore store, LongSupplier physicalMillis, boolean joinedBefore) {
+      DataConfig config,
+      ReplicaStore store,
+      LongSupplier physicalMillis,
+      boolean joinedBefore,
+      List<RingMember> savedRing) {
     public DataPlane {
       Objects.requireNonNull(config, "config");
       Objects.requireNonNull(store, "store");
       Objects.requireNonNull(physicalMillis, "physicalMillis");
+      savedRing = List.copyOf(savedRing);
+    }
+
+    /** A data plane without a saved ring (a first start). */
+    public DataPlane(
+        DataConfig config, ReplicaStore store, LongSupplier physicalMillis, boolean joinedBefore) {
+      this(config, store, physicalMillis, joinedBefore, List.of());
     }
   }
 
@@ -613,6 +627,11 @@ public final class NodeCore {
     @Override
     public void dataProgress(String what) {
       output.dataProgress(what);
+    }
+
+    @Override
+    public void saveRing(List<RingMember> members) {
+      output.saveRing(members);
     }
   }
 }

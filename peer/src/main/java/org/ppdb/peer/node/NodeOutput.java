@@ -36,4 +36,10 @@ public interface NodeOutput {
 
   /** Reports a step of the data path (bootstrap progress, ring changes); the default ignores it. */
   default void dataProgress(String what) {}
+
+  /**
+   * Keep these ring members durably and give them back in {@link NodeCore.DataPlane#savedRing()} at
+   * the next start. The default keeps nothing.
+   */
+  default void saveRing(java.util.List<org.ppdb.peer.replication.RingMember> members) {}
 }

@@ -32,8 +32,18 @@ public sealed interface DataMessage {
     }
   }
 
-  /** The outcome of a {@link Mutate}: durable under the replica's sync policy, or an error. */
-  record Ack(long requestId, String error) implements DataMessage {}
+  /**
+   * The outcome of a {@link Mutate}: durable under the replica's sync policy, or an error. {@code
+   * supersededBy} is 0 when the replica applied the record, or the higher version it holds for the
+   * key instead (the write lost to a newer one: the coordinator stamps it anew above that version,
+   * so a later write is never shadowed by an earlier one from a peer whose clock runs ahead).
+   */
+  record Ack(long requestId, long supersededBy, String error) implements DataMessage {
+    /** A plain acknowledgement or error, superseded by nothing. */
+    public Ack(long requestId, String error) {
+      this(requestId, 0, error);
+    }
+  }
 
   /** Read the replica's record of {@code key}; answered by {@link ReadReply}. */
   record Read(long requestId, byte[] key) implements DataMessage {

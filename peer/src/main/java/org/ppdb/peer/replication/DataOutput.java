@@ -1,6 +1,7 @@
 package org.ppdb.peer.replication;
 
 import java.net.InetSocketAddress;
+import java.util.List;
 import org.ppdb.peer.ring.RingMetadata;
 
 /**
@@ -22,4 +23,11 @@ public interface DataOutput {
 
   /** A step of the data path worth a log line (bootstrap progress, ring changes). */
   void dataProgress(String what);
+
+  /**
+   * The members with a ring place changed: the host keeps them durably (beside the data) and gives
+   * them back at the next start, so a restarted peer knows the whole ring, and with it how many
+   * replicas each key has, before gossip has told it about every member. The default keeps nothing.
+   */
+  default void saveRing(List<RingMember> members) {}
 }

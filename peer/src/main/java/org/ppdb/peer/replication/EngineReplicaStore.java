@@ -53,13 +53,16 @@ public final class EngineReplicaStore implements ReplicaStore {
   }
 
   @Override
-  public void write(ReplicaRecord record, Consumer<Throwable> done) {
+  public void write(ReplicaRecord record, BiConsumer<Long, Throwable> done) {
     run(
         () -> {
           apply(record);
-          return null;
+          // Usually a memtable hit: the key was just written, and older tables are skipped by
+          // their highest version.
+          Record held = engine.getRecord(record.key());
+          return held == null ? record.version() : Math.max(record.version(), held.version());
         },
-        (ignored, error) -> done.accept(error));
+        done);
   }
 
   private void apply(ReplicaRecord record) {

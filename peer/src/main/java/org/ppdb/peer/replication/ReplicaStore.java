@@ -18,10 +18,11 @@ public interface ReplicaStore {
 
   /**
    * Applies {@code record} if it is newer than the stored one (an older record is a successful
-   * no-op: last writer wins); {@code done} gets {@code null} once it is durable under the store's
-   * sync policy, or the failure.
+   * no-op: last writer wins); once it is durable under the store's sync policy, {@code done} gets
+   * the version the store now holds for the key (the record's own, or a higher one that superseded
+   * it), or the failure.
    */
-  void write(ReplicaRecord record, Consumer<Throwable> done);
+  void write(ReplicaRecord record, BiConsumer<Long, Throwable> done);
 
   /** Applies several records as {@link #write} does, in one batch. */
   void writeAll(List<ReplicaRecord> records, Consumer<Throwable> done);

@@ -99,6 +99,11 @@ public final class ReplicationCore {
   private final DataOutput output;
   private final long[] tokens;
 
+  /** Status of a member known only from the saved ring or no longer in gossip's view. */
+  static final String STATUS_UNKNOWN = "unknown";
+
+  private final boolean hasSeeds;
+  private boolean waitingLogged;
   private RingMetadata.State state;
   private Map<NodeId, RingMember> members = new TreeMap<>();
   private Map<NodeId, long[]> normalTokens = new TreeMap<>();
@@ -142,6 +147,32 @@ public final class ReplicationCore {
       LongSupplier physicalMillis,
       boolean joinedBefore,
       DataOutput output) {
+    this(config, self, selfAddress, store, physicalMillis, joinedBefore, List.of(), false, output);
+  }
+
+  /**
+   * @param savedRing the members with a ring place as {@link DataOutput#saveRing} last saved them
+   *     (their status is ignored: they count as unreachable until gossip says otherwise)
+   * @param hasSeeds whether this peer was given seeds: a new peer with seeds never founds a ring
+   *     alone, it waits until it hears from other members
+   */
+  public ReplicationCore(
+      DataConfig config,
+      NodeId self,
+      InetSocketAddress selfAddress,
+      ReplicaStore store,
+      LongSupplier physicalMillis,
+      boolean joinedBefore,
+      List<RingMember> savedRing,
+      boolean hasSeeds,
+      DataOutput output) {
+    this.hasSeeds = hasSeeds;
+    for (RingMember saved : savedRing) {
+      if (!saved.id().equals(self) && saved.ring() != null) {
+        members.put(
+            saved.id(), new RingMember(saved.id(), saved.address(), STATUS_UNKNOWN, saved.ring()));
+      }
+    }
     this.config = Objects.requireNonNull(config, "config");
     this.self = Objects.requireNonNull(self, "self");
     this.selfAddress = Objects.requireNonNull(selfAddress, "selfAddress");
@@ -190,6 +221,14 @@ public final class ReplicationCore {
     for (RingMember member : current) {
       if (!member.id().equals(self)) {
         byId.put(member.id(), member);
+      }
+    }
+    // Members gossip does not (or no longer) report keep their ring place, unreachable: placement
+    // changes only when a member joins, never because one was forgotten.
+    for (RingMember known : members.values()) {
+      if (!byId.containsKey(known.id()) && known.ring() != null) {
+        byId.put(
+            known.id(), new RingMember(known.id(), known.address(), STATUS_UNKNOWN, known.ring()));
       }
     }
     members = byId;
@@ -241,6 +280,13 @@ public final class ReplicationCore {
       fullTokens = full;
       fullRing =
           full.size() == normal.size() ? readRing : TokenRing.of(full, config.replicationFactor());
+      List<RingMember> placed = new ArrayList<>();
+      for (RingMember member : ringMembers()) {
+        if (member.ring() != null) {
+          placed.add(member);
+        }
+      }
+      output.saveRing(placed);
     }
   }
 
@@ -288,13 +334,27 @@ public final class ReplicationCore {
       byte[] key, byte[] value, long expiresAtMillis, Consistency consistency, long nowNanos) {
     now = nowNanos;
     CompletableFuture<Long> future = new CompletableFuture<>();
+    attemptWrite(key, value, expiresAtMillis, consistency, future, 1);
+    return future;
+  }
+
+  /** Most times a write is stamped anew because replicas held newer versions. */
+  static final int WRITE_ATTEMPTS_MAX = 4;
+
+  private void attemptWrite(
+      byte[] key,
+      byte[] value,
+      long expiresAtMillis,
+      Consistency consistency,
+      CompletableFuture<Long> future,
+      int attempt) {
     List<NodeId> natural = readRing.replicasForKey(key);
     if (natural.isEmpty()) {
       counters.unavailable++;
       future.completeExceptionally(
           new ReplicasUnavailableException(
               consistency, consistency.required(config.replicationFactor()), 0));
-      return future;
+      return;
     }
     Set<NodeId> targets = new LinkedHashSet<>(natural);
     if (fullRing != readRing) {
@@ -318,14 +378,14 @@ public final class ReplicationCore {
       counters.unavailable++;
       future.completeExceptionally(
           new ReplicasUnavailableException(consistency, required, live.size()));
-      return future;
+      return;
     }
     if (pending.size() >= config.coordinatorInFlightMax()) {
       counters.overloaded++;
       future.completeExceptionally(
           new OverloadedException(
               "coordinator has " + pending.size() + " requests in flight (the limit)"));
-      return future;
+      return;
     }
     long version = clock.now();
     ReplicaRecord record =
@@ -333,7 +393,8 @@ public final class ReplicationCore {
             ? ReplicaRecord.tombstone(key, version)
             : new ReplicaRecord(key, value, version, expiresAtMillis);
     WritePending write =
-        new WritePending(nextRequestId++, future, version, required, live.size(), consistency);
+        new WritePending(
+            nextRequestId++, future, record, required, live.size(), consistency, attempt);
     register(write, config.requestTimeoutNanos());
     for (NodeId target : live) {
       InetSocketAddress address = addressOf(target);
@@ -341,15 +402,18 @@ public final class ReplicationCore {
       if (target.equals(self)) {
         long id = write.id;
         store.write(
-            record,
-            error ->
-                onReply(
-                    selfAddress, new DataMessage.Ack(id, error == null ? null : describe(error))));
+            record, (held, error) -> onReply(selfAddress, ack(id, record.version(), held, error)));
       } else {
         send(address, new DataMessage.Mutate(write.id, record));
       }
     }
-    return future;
+  }
+
+  private static DataMessage.Ack ack(long requestId, long written, Long held, Throwable error) {
+    if (error != null) {
+      return new DataMessage.Ack(requestId, 0, describe(error));
+    }
+    return new DataMessage.Ack(requestId, held != null && held > written ? held : 0, null);
   }
 
   /** Reads {@code key} at {@code consistency}; completes on the node's thread. */
@@ -514,10 +578,10 @@ public final class ReplicationCore {
     }
     store.write(
         m.record(),
-        error -> {
+        (held, error) -> {
           replicaInFlight--;
           if (!repair) {
-            send(from, new DataMessage.Ack(m.requestId(), error == null ? null : describe(error)));
+            send(from, ack(m.requestId(), m.record().version(), held, error));
           }
         });
   }
@@ -635,7 +699,7 @@ public final class ReplicationCore {
   private void repair(InetSocketAddress address, ReplicaRecord newest) {
     counters.readRepairs++;
     if (address.equals(selfAddress)) {
-      store.write(newest, error -> {});
+      store.write(newest, (held, error) -> {});
     } else {
       output.sendData(address, new DataMessage.Mutate(0, newest));
     }
@@ -700,7 +764,24 @@ public final class ReplicationCore {
 
   private void startBootstrap() {
     if (readRing.tokenCount() == 0) {
-      output.dataProgress("ring: no member serves yet; founding the ring");
+      boolean othersAlive = false;
+      for (RingMember member : members.values()) {
+        othersAlive |= member.reachable();
+      }
+      if (!othersAlive && hasSeeds) {
+        // Seeds were given, so a cluster exists somewhere: founding a ring alone here (a
+        // partition, seeds not up yet) would acknowledge writes that only this peer holds.
+        settleUntil = now + config.bootstrapSettleNanos();
+        if (!waitingLogged) {
+          waitingLogged = true;
+          output.dataProgress("ring: no member heard yet; waiting for the seeds before joining");
+        }
+        return;
+      }
+      output.dataProgress(
+          othersAlive
+              ? "ring: no member serves yet; founding the ring with the members starting now"
+              : "ring: no member serves yet and no seeds; founding the ring");
       becomeNormal();
       return;
     }
@@ -879,10 +960,12 @@ public final class ReplicationCore {
 
   private final class WritePending extends Pending {
     final CompletableFuture<Long> future;
+    final ReplicaRecord record;
     final long version;
     final int required;
     final int targets;
     final Consistency consistency;
+    final int attempt;
     int acks;
     int failures;
     String lastError;
@@ -890,21 +973,52 @@ public final class ReplicationCore {
     WritePending(
         long id,
         CompletableFuture<Long> future,
-        long version,
+        ReplicaRecord record,
         int required,
         int targets,
-        Consistency consistency) {
+        Consistency consistency,
+        int attempt) {
       super(id);
       this.future = future;
-      this.version = version;
+      this.record = record;
+      this.version = record.version();
       this.required = required;
       this.targets = targets;
       this.consistency = consistency;
+      this.attempt = attempt;
     }
 
     @Override
     void onReply(InetSocketAddress from, DataMessage reply) {
       DataMessage.Ack ack = (DataMessage.Ack) reply;
+      if (ack.error() == null && ack.supersededBy() > version) {
+        // A replica holds a newer version: a write that completed before this one began went
+        // through a peer whose clock is ahead. Stamp this write above it and start again, so it
+        // wins as the later write it is (quorum intersection guarantees such a replica answers
+        // among any W). Concurrent writers may each restamp once; the attempts are bounded.
+        finish(this);
+        clock.observe(ack.supersededBy());
+        counters.restamped++;
+        if (attempt >= WRITE_ATTEMPTS_MAX) {
+          counters.writesIndeterminate++;
+          future.completeExceptionally(
+              new RequestTimeoutException(
+                  true,
+                  consistency
+                      + ": still superseded by newer versions after "
+                      + attempt
+                      + " attempts (concurrent writers)"));
+          return;
+        }
+        attemptWrite(
+            record.key(),
+            record.value(),
+            record.expiresAtMillis(),
+            consistency,
+            future,
+            attempt + 1);
+        return;
+      }
       if (ack.error() == null) {
         acks++;
       } else {
@@ -1246,6 +1360,11 @@ public final class ReplicationCore {
     long streamRequestsServed;
     long streamFailures;
     long speculativeReads;
+    long restamped;
+
+    public long restamped() {
+      return restamped;
+    }
 
     public long speculativeReads() {
       return speculativeReads;

@@ -141,12 +141,15 @@ final class DataSerializers {
     @Override
     public void write(Kryo kryo, Output output, DataMessage.Ack m) {
       output.writeVarLong(m.requestId(), true);
+      output.writeLong(m.supersededBy());
       writeError(output, m.error());
     }
 
     @Override
     public DataMessage.Ack read(Kryo kryo, Input input, Class<? extends DataMessage.Ack> type) {
-      return new DataMessage.Ack(readRequestId(input), readError(input));
+      long id = readRequestId(input);
+      long supersededBy = input.readLong();
+      return new DataMessage.Ack(id, supersededBy, readError(input));
     }
   }
 

@@ -31,23 +31,27 @@ class EngineReplicaStoreTest {
 
   @Test
   void callbacksRunThroughTheNodeThreadNeverInline() {
-    AtomicReference<Throwable> done = new AtomicReference<>(new Throwable("not yet"));
-    store.write(new ReplicaRecord(b("k"), b("v"), 5, 0), done::set);
-    assertThat(done.get()).hasMessage("not yet");
+    AtomicReference<Long> done = new AtomicReference<>(-1L);
+    store.write(new ReplicaRecord(b("k"), b("v"), 5, 0), (held, e) -> done.set(held));
+    assertThat(done.get()).isEqualTo(-1L);
     drain();
-    assertThat(done.get()).isNull();
+    assertThat(done.get()).isEqualTo(5L);
   }
 
   @Test
   void olderRecordsAreAbsorbedAndTombstonesReadBack() {
-    store.write(new ReplicaRecord(b("k"), b("new"), 10, 0), e -> {});
-    store.write(new ReplicaRecord(b("k"), b("old"), 9, 0), e -> {});
+    AtomicReference<Long> held = new AtomicReference<>();
+    store.write(new ReplicaRecord(b("k"), b("new"), 10, 0), (h, e) -> {});
+    store.write(new ReplicaRecord(b("k"), b("old"), 9, 0), (h, e) -> held.set(h));
     drain();
+    assertThat(held.get())
+        .as("the older write reports the version that superseded it")
+        .isEqualTo(10L);
     AtomicReference<ReplicaRecord> read = new AtomicReference<>();
     store.read(b("k"), (r, e) -> read.set(r));
     drain();
     assertThat(read.get().value()).isEqualTo(b("new"));
-    store.write(ReplicaRecord.tombstone(b("k"), 11), e -> {});
+    store.write(ReplicaRecord.tombstone(b("k"), 11), (h, e) -> {});
     store.read(b("k"), (r, e) -> read.set(r));
     drain();
     assertThat(read.get().tombstone()).isTrue();
@@ -104,7 +108,7 @@ class EngineReplicaStoreTest {
             nodeThread::add,
             () -> 1_000L);
     AtomicReference<Throwable> done = new AtomicReference<>();
-    refusing.write(new ReplicaRecord(b("k"), b("v"), 1, 0), done::set);
+    refusing.write(new ReplicaRecord(b("k"), b("v"), 1, 0), (h, e) -> done.set(e));
     assertThat(done.get()).isNull();
     drain();
     assertThat(done.get()).isInstanceOf(OverloadedException.class);

@@ -186,9 +186,10 @@ final class MiniCluster {
     }
 
     @Override
-    public void write(ReplicaRecord record, Consumer<Throwable> done) {
+    public void write(ReplicaRecord record, BiConsumer<Long, Throwable> done) {
       apply(record);
-      later(() -> done.accept(null));
+      long held = records.get(record.key()).version();
+      later(() -> done.accept(held, null));
     }
 
     @Override
