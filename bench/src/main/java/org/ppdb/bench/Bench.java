@@ -2,6 +2,8 @@ package org.ppdb.bench;
 
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
+import org.ppdb.bench.cluster.ClusterBenchmark;
+import org.ppdb.bench.cluster.ClusterWorker;
 import org.ppdb.bench.storage.StorageBenchmark;
 import org.ppdb.bench.storage.StorageWorker;
 import picocli.CommandLine;
@@ -29,6 +31,8 @@ public final class Bench implements Callable<Integer> {
     CommandLine commandLine = new CommandLine(new Bench());
     commandLine.addSubcommand(new StorageBenchmark(repoRoot));
     commandLine.addSubcommand(new StorageWorker());
+    commandLine.addSubcommand(new ClusterBenchmark(repoRoot));
+    commandLine.addSubcommand(new ClusterWorker());
     return commandLine;
   }
 
