@@ -105,6 +105,27 @@ public sealed interface DataMessage {
     }
   }
 
+  /** Most members in one {@link RingReply}. */
+  int RING_MEMBERS_MAX = 10_000;
+
+  /**
+   * Send every member with a ring place you know; answered by {@link RingReply}. A joining peer
+   * asks before it computes its ranges, so that it never works from a partial view (gossip may not
+   * have told it of every member yet, of dead ones in particular).
+   */
+  record RingRequest(long requestId) implements DataMessage {}
+
+  /** The members with a ring place the replica knows (addresses may be null: not dialable). */
+  record RingReply(long requestId, List<RingMember> members) implements DataMessage {
+    public RingReply {
+      members = List.copyOf(members);
+      if (members.size() > RING_MEMBERS_MAX) {
+        throw new IllegalArgumentException(
+            "members: " + members.size() + " (expected: <= " + RING_MEMBERS_MAX + ")");
+      }
+    }
+  }
+
   /**
    * One batch of a stream: records in key order, and the key to resume after ({@code null}: the
    * stream is complete).

@@ -104,6 +104,8 @@ public final class ReplicationCore {
 
   private final boolean hasSeeds;
   private boolean waitingLogged;
+  private boolean ringSynced;
+  private boolean ringSyncInFlight;
   private RingMetadata.State state;
   private Map<NodeId, RingMember> members = new TreeMap<>();
   private Map<NodeId, long[]> normalTokens = new TreeMap<>();
@@ -334,8 +336,28 @@ public final class ReplicationCore {
       byte[] key, byte[] value, long expiresAtMillis, Consistency consistency, long nowNanos) {
     now = nowNanos;
     CompletableFuture<Long> future = new CompletableFuture<>();
-    attemptWrite(key, value, expiresAtMillis, consistency, future, 1);
+    if (!refuseWhileJoining(future)) {
+      attemptWrite(key, value, expiresAtMillis, consistency, future, 1);
+    }
     return future;
+  }
+
+  /**
+   * Whether this peer may coordinate: not while it is joining. Its view of the ring may still be
+   * partial (gossip has not told it of every member), and a coordinator with a partial ring sends
+   * writes to the wrong replicas and counts their acknowledgements; Cassandra likewise starts its
+   * client port only after bootstrap. The refusal is definite (nothing was done): clients retry on
+   * another peer.
+   */
+  private boolean refuseWhileJoining(CompletableFuture<?> future) {
+    if (state != RingMetadata.State.JOINING) {
+      return false;
+    }
+    counters.overloaded++;
+    future.completeExceptionally(
+        new OverloadedException(
+            "this peer is joining the ring and does not coordinate requests yet; use another peer"));
+    return true;
   }
 
   /** Most times a write is stamped anew because replicas held newer versions. */
@@ -421,6 +443,9 @@ public final class ReplicationCore {
       byte[] key, Consistency consistency, long nowNanos) {
     now = nowNanos;
     CompletableFuture<Optional<StoredValue>> future = new CompletableFuture<>();
+    if (refuseWhileJoining(future)) {
+      return future;
+    }
     List<NodeId> natural = readRing.replicasForKey(key);
     int required = consistency.required(Math.max(1, natural.size()));
     List<NodeId> candidates = new ArrayList<>(natural.size());
@@ -491,6 +516,9 @@ public final class ReplicationCore {
       byte[] afterKey, int limit, Consistency consistency, long nowNanos) {
     now = nowNanos;
     CompletableFuture<ScanPage> future = new CompletableFuture<>();
+    if (refuseWhileJoining(future)) {
+      return future;
+    }
     if (limit < 1 || limit > DataMessage.SCAN_LIMIT_MAX) {
       future.completeExceptionally(
           new IllegalArgumentException(
@@ -557,6 +585,14 @@ public final class ReplicationCore {
       serveScan(from, m);
     } else if (message instanceof DataMessage.StreamRequest m) {
       serveStream(from, m);
+    } else if (message instanceof DataMessage.RingRequest m) {
+      List<RingMember> placed = new ArrayList<>();
+      for (RingMember member : ringMembers()) {
+        if (member.ring() != null && placed.size() < DataMessage.RING_MEMBERS_MAX) {
+          placed.add(member);
+        }
+      }
+      send(from, new DataMessage.RingReply(m.requestId(), placed));
     } else {
       onReply(from, message); // Ack, ReadReply, ScanReply, StreamBatch
     }
@@ -729,7 +765,10 @@ public final class ReplicationCore {
         p.onTimeout();
       }
     }
-    if (state == RingMetadata.State.JOINING && bootstrap == null && nowNanos >= settleUntil) {
+    if (state == RingMetadata.State.JOINING
+        && bootstrap == null
+        && !ringSyncInFlight
+        && nowNanos >= settleUntil) {
       startBootstrap();
     }
     if (bootstrap != null && nowNanos >= bootstrap.retryAt && !bootstrap.retry.isEmpty()) {
@@ -750,7 +789,7 @@ public final class ReplicationCore {
     if (head != null) {
       next = head[0];
     }
-    if (state == RingMetadata.State.JOINING && bootstrap == null) {
+    if (state == RingMetadata.State.JOINING && bootstrap == null && !ringSyncInFlight) {
       next = Math.min(next, settleUntil);
     }
     if (bootstrap != null && !bootstrap.retry.isEmpty()) {
@@ -783,6 +822,10 @@ public final class ReplicationCore {
               ? "ring: no member serves yet; founding the ring with the members starting now"
               : "ring: no member serves yet and no seeds; founding the ring");
       becomeNormal();
+      return;
+    }
+    if (!ringSynced) {
+      requestRingSync();
       return;
     }
     Map<NodeId, long[]> future = new TreeMap<>(normalTokens);
@@ -820,6 +863,81 @@ public final class ReplicationCore {
             + readRing.members().size()
             + " serving members");
     launchStreams(ranges);
+  }
+
+  /** Most serving members a joining peer asks for the ring. */
+  static final int RING_SYNC_TARGETS_MAX = 3;
+
+  /**
+   * Asks a few serving members for every ring member they know, before computing this peer's ranges
+   * (Cassandra's "shadow round"): gossip may not have told a new peer of every member yet, and
+   * ranges computed from a partial ring would stream the wrong data and serve wrong reads.
+   */
+  private void requestRingSync() {
+    List<NodeId> targets = new ArrayList<>();
+    for (NodeId id : readRing.members()) {
+      if (!id.equals(self) && reachable(id) && targets.size() < RING_SYNC_TARGETS_MAX) {
+        targets.add(id);
+      }
+    }
+    if (targets.isEmpty()) {
+      settleUntil = now + config.bootstrapSettleNanos();
+      return;
+    }
+    RingSyncPending sync = new RingSyncPending(nextRequestId++);
+    register(sync, config.requestTimeoutNanos());
+    ringSyncInFlight = true;
+    for (NodeId id : targets) {
+      InetSocketAddress address = addressOf(id);
+      sync.awaiting.add(address);
+      send(address, new DataMessage.RingRequest(sync.id));
+    }
+  }
+
+  private void ringSyncDone(int answers) {
+    ringSyncInFlight = false;
+    if (answers == 0) {
+      settleUntil = now + config.bootstrapSettleNanos();
+      return;
+    }
+    ringSynced = true;
+    rebuildRing();
+    output.dataProgress("ring: learned " + members.size() + " members from serving peers");
+    startBootstrap();
+  }
+
+  private final class RingSyncPending extends Pending {
+    int answers;
+
+    RingSyncPending(long id) {
+      super(id);
+    }
+
+    @Override
+    void onReply(InetSocketAddress from, DataMessage reply) {
+      answers++;
+      for (RingMember member : ((DataMessage.RingReply) reply).members()) {
+        if (member.id().equals(self) || member.ring() == null) {
+          continue;
+        }
+        RingMember known = members.get(member.id());
+        if (known == null || known.ring() == null) {
+          InetSocketAddress address =
+              known != null && known.address() != null ? known.address() : member.address();
+          String status = known != null ? known.status() : STATUS_UNKNOWN;
+          members.put(member.id(), new RingMember(member.id(), address, status, member.ring()));
+        }
+      }
+      if (awaiting.isEmpty()) {
+        finish(this);
+        ringSyncDone(answers);
+      }
+    }
+
+    @Override
+    void onTimeout() {
+      ringSyncDone(answers);
+    }
   }
 
   /** Groups ranges by their current source and starts one stream per source. */

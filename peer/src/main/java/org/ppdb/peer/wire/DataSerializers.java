@@ -283,6 +283,94 @@ final class DataSerializers {
     }
   }
 
+  static final class RingRequestSerializer extends Serializer<DataMessage.RingRequest> {
+    RingRequestSerializer() {
+      setImmutable(true);
+    }
+
+    @Override
+    public void write(Kryo kryo, Output output, DataMessage.RingRequest m) {
+      output.writeVarLong(m.requestId(), true);
+    }
+
+    @Override
+    public DataMessage.RingRequest read(
+        Kryo kryo, Input input, Class<? extends DataMessage.RingRequest> type) {
+      return new DataMessage.RingRequest(readRequestId(input));
+    }
+  }
+
+  /** Smallest encoded ring member: id (20), no address (1), empty status (1), metadata (1). */
+  static final int RING_MEMBER_BYTES_MIN = 23;
+
+  static final class RingReplySerializer extends Serializer<DataMessage.RingReply> {
+    RingReplySerializer() {
+      setImmutable(true);
+    }
+
+    @Override
+    public void write(Kryo kryo, Output output, DataMessage.RingReply m) {
+      output.writeVarLong(m.requestId(), true);
+      output.writeVarInt(m.members().size(), true);
+      for (org.ppdb.peer.replication.RingMember member : m.members()) {
+        output.writeBytes(member.id().toBytes());
+        if (member.address() == null) {
+          output.writeByte(0);
+        } else {
+          byte[] ip = member.address().getAddress().getAddress();
+          output.writeByte(ip.length);
+          output.writeBytes(ip);
+          output.writeVarInt(member.address().getPort(), true);
+        }
+        writeBytes(output, member.status().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        writeBytes(output, member.ring() == null ? new byte[0] : member.ring().encode());
+      }
+    }
+
+    @Override
+    public DataMessage.RingReply read(
+        Kryo kryo, Input input, Class<? extends DataMessage.RingReply> type) {
+      long id = readRequestId(input);
+      int count = BoundedSerializers.readLength(input, RING_MEMBER_BYTES_MIN, "ring member list");
+      if (count > DataMessage.RING_MEMBERS_MAX) {
+        throw new KryoException(
+            "ring members: " + count + " (expected: <= " + DataMessage.RING_MEMBERS_MAX + ")");
+      }
+      List<org.ppdb.peer.replication.RingMember> members = new ArrayList<>(count);
+      for (int i = 0; i < count; i++) {
+        org.ppdb.peer.identity.NodeId nodeId =
+            org.ppdb.peer.identity.NodeId.of(
+                input.readBytes(org.ppdb.peer.identity.NodeId.LENGTH_BYTES));
+        int family = input.readByte();
+        java.net.InetSocketAddress address = null;
+        if (family == 4 || family == 16) {
+          byte[] ip = input.readBytes(family);
+          int port = input.readVarInt(true);
+          if (port < 0 || port > 65_535) {
+            throw new KryoException("port: " + port + " (expected: 0..65535)");
+          }
+          try {
+            address = new java.net.InetSocketAddress(java.net.InetAddress.getByAddress(ip), port);
+          } catch (java.net.UnknownHostException e) {
+            throw new KryoException("address: " + e.getMessage());
+          }
+        } else if (family != 0) {
+          throw new KryoException("address length: " + family + " (expected: 0, 4 or 16)");
+        }
+        String status = BoundedSerializers.utf8(readBytes(input, "status"));
+        byte[] metadata = readBytes(input, "ring metadata");
+        try {
+          members.add(
+              new org.ppdb.peer.replication.RingMember(
+                  nodeId, address, status, org.ppdb.peer.ring.RingMetadata.decode(metadata)));
+        } catch (IllegalArgumentException e) {
+          throw new KryoException(e.getMessage());
+        }
+      }
+      return new DataMessage.RingReply(id, members);
+    }
+  }
+
   static final class StreamBatchSerializer extends Serializer<DataMessage.StreamBatch> {
     StreamBatchSerializer() {
       setImmutable(true);

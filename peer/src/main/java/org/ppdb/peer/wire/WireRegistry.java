@@ -94,6 +94,9 @@ public final class WireRegistry {
             198, DataMessage.StreamRequest.class, DataSerializers.StreamRequestSerializer::new));
     e.add(
         new Entry(199, DataMessage.StreamBatch.class, DataSerializers.StreamBatchSerializer::new));
+    e.add(
+        new Entry(200, DataMessage.RingRequest.class, DataSerializers.RingRequestSerializer::new));
+    e.add(new Entry(201, DataMessage.RingReply.class, DataSerializers.RingReplySerializer::new));
     ENTRIES = List.copyOf(e);
     checkTable(ENTRIES);
   }

@@ -232,8 +232,12 @@ class ReplicationCoreTest {
     MiniCluster.Node joiner = c.add(false);
     c.start();
     assertThat(joiner.published.state()).isEqualTo(RingMetadata.State.JOINING);
-    // While it listens (and streams), writes reach it as a pending replica; reads ignore it.
+    // While it listens (and streams), writes reach it as a pending replica; reads ignore it, and
+    // it coordinates nothing (its view of the ring may be partial).
     write(c, 0, "during", "join");
+    CompletableFuture<Long> refused =
+        joiner.core.write(bytes("x"), bytes("y"), 0, Consistency.QUORUM, c.now);
+    assertThat(failure(refused)).isInstanceOf(org.ppdb.peer.api.OverloadedException.class);
     c.advance(CONFIG.bootstrapSettleNanos() + TimeUnit.SECONDS.toNanos(1));
     assertThat(joiner.published.state()).isEqualTo(RingMetadata.State.NORMAL);
     assertThat(joiner.joined).isTrue();
@@ -261,7 +265,9 @@ class ReplicationCoreTest {
     c.start();
     CompletableFuture<Long> early =
         first.core.write(bytes("k"), bytes("v"), 0, Consistency.ONE, c.now);
-    assertThat(failure(early)).isInstanceOf(ReplicasUnavailableException.class);
+    assertThat(failure(early))
+        .isInstanceOf(org.ppdb.peer.api.OverloadedException.class)
+        .hasMessageContaining("joining");
     c.advance(CONFIG.bootstrapSettleNanos() + TimeUnit.MILLISECONDS.toNanos(200));
     assertThat(first.core.state()).isEqualTo(RingMetadata.State.NORMAL);
     write(c, 0, "k", "v");

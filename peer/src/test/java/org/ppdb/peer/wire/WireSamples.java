@@ -16,6 +16,8 @@ import org.ppdb.gossip.SwimMessage;
 import org.ppdb.peer.identity.NodeId;
 import org.ppdb.peer.replication.DataMessage;
 import org.ppdb.peer.replication.ReplicaRecord;
+import org.ppdb.peer.replication.RingMember;
+import org.ppdb.peer.ring.RingMetadata;
 
 /** One fixed instance of every registered class, by registration id, for the golden bytes. */
 final class WireSamples {
@@ -99,6 +101,22 @@ final class WireSamples {
     samples.put(
         199,
         new DataMessage.StreamBatch(7, List.of(tombstone, value), new byte[] {'k', '3'}, null));
+    samples.put(200, new DataMessage.RingRequest(8));
+    samples.put(
+        201,
+        new DataMessage.RingReply(
+            9,
+            List.of(
+                new RingMember(
+                    NodeId.fromHex("0123456789abcdef0123456789abcdef01234567"),
+                    new java.net.InetSocketAddress("127.0.0.1", 7946),
+                    "alive",
+                    new RingMetadata(RingMetadata.State.NORMAL, 6379, new long[] {-7, 7})),
+                new RingMember(
+                    NodeId.fromHex("ffeeddccbbaa99887766554433221100ffeeddcc"),
+                    null,
+                    "dead",
+                    new RingMetadata(RingMetadata.State.JOINING, 0, new long[] {1})))));
     return samples;
   }
 }

@@ -56,7 +56,11 @@ final class PeerMessages implements SimNode.MessageTraits<Object> {
     if (message instanceof DataMessage.Mutate m) {
       return HEADER_BYTES + recordBytes(m.record());
     } else if (message instanceof DataMessage.Ack m) {
-      return HEADER_BYTES + text(m.error());
+      return HEADER_BYTES + 8 + text(m.error());
+    } else if (message instanceof DataMessage.RingRequest) {
+      return HEADER_BYTES;
+    } else if (message instanceof DataMessage.RingReply m) {
+      return HEADER_BYTES + 4 + 300 * m.members().size();
     } else if (message instanceof DataMessage.Read m) {
       return HEADER_BYTES + 4 + m.key().length;
     } else if (message instanceof DataMessage.ReadReply m) {
@@ -110,7 +114,14 @@ final class PeerMessages implements SimNode.MessageTraits<Object> {
     if (message instanceof DataMessage.Mutate m) {
       d = TraceHash.mix(11) ^ record(m.record());
     } else if (message instanceof DataMessage.Ack m) {
-      d = TraceHash.mix(12) ^ textDigest(m.error());
+      d = TraceHash.mix(12 ^ m.supersededBy()) ^ textDigest(m.error());
+    } else if (message instanceof DataMessage.RingRequest) {
+      d = TraceHash.mix(19);
+    } else if (message instanceof DataMessage.RingReply m) {
+      d = TraceHash.mix(20);
+      for (org.ppdb.peer.replication.RingMember member : m.members()) {
+        d = TraceHash.mix(d ^ bytes(member.id().toBytes()));
+      }
     } else if (message instanceof DataMessage.Read m) {
       d = TraceHash.mix(13) ^ bytes(m.key());
     } else if (message instanceof DataMessage.ReadReply m) {

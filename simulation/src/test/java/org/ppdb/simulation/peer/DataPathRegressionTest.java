@@ -32,9 +32,9 @@ import org.ppdb.simulation.scenario.Progress;
 
 /**
  * The defects the {@code kv} scenario found (simulation README, findings 4 to 6), each reduced to a
- * few peers and a fixed sequence of steps: each failed before its fix (a restarted peer keeps
- * the ring it knew; a superseded write is stamped anew; a seeded joiner waits for its seeds). The
- * first test shows the harness itself works.
+ * few peers and a fixed sequence of steps: each failed before its fix (a restarted peer keeps the
+ * ring it knew; a superseded write is stamped anew; a seeded joiner waits for its seeds). The first
+ * test shows the harness itself works.
  */
 @Tag("sim")
 class DataPathRegressionTest {
