@@ -32,9 +32,11 @@ final class ClientOptions {
   String host;
 
   @Option(
-      names = "--port",
+      names = {"-p", "--client-port"},
       defaultValue = "" + CLIENT_PORT_DEFAULT,
-      description = "That peer's client (Redis protocol) port. Default: ${DEFAULT-VALUE}.")
+      description =
+          "That peer's client (Redis protocol) port, its --client-port; PPDB_CLIENT_PORT and a"
+              + " peer's config file set it too. Default: ${DEFAULT-VALUE}.")
   int port;
 
   @Option(

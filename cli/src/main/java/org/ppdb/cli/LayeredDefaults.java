@@ -77,6 +77,15 @@ final class LayeredDefaults implements CommandLine.IDefaultValueProvider {
     return fromEnvironment == null || fromEnvironment.isBlank() ? null : Path.of(fromEnvironment);
   }
 
+  private static void removeOptionsOf(CommandSpec spec, TreeSet<String> keys) {
+    for (OptionSpec option : spec.options()) {
+      keys.remove(key(option.longestName()));
+    }
+    for (CommandLine sub : spec.subcommands().values()) {
+      removeOptionsOf(sub.getCommandSpec(), keys);
+    }
+  }
+
   /** The environment variable that sets an option: {@code --data-dir} is {@code PPDB_DATA_DIR}. */
   static String environmentName(String longOption) {
     return "PPDB_" + key(longOption).toUpperCase(Locale.ROOT).replace('-', '_');
@@ -100,15 +109,17 @@ final class LayeredDefaults implements CommandLine.IDefaultValueProvider {
   }
 
   /**
-   * Fails when the configuration file holds a key that is no option of {@code command}.
+   * Fails when the configuration file holds a key that is no option of any ppdb command. One file
+   * serves every command (a peer's file also tells {@code ppdb get} its {@code client-port}), so
+   * keys of other commands are allowed; a key no command knows is a typo.
    *
+   * @param command the command being run (its options are listed in the error)
+   * @param root the top command, whose subcommands' options are all accepted
    * @throws IllegalArgumentException naming the unknown keys and the file
    */
-  void checkKeys(CommandSpec command) {
+  void checkKeys(CommandSpec command, CommandSpec root) {
     TreeSet<String> unknown = new TreeSet<>(file.stringPropertyNames());
-    for (OptionSpec option : command.options()) {
-      unknown.remove(key(option.longestName()));
-    }
+    removeOptionsOf(root, unknown);
     if (!unknown.isEmpty()) {
       throw new IllegalArgumentException(
           "unknown key"

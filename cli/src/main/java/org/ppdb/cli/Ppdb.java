@@ -65,7 +65,7 @@ public final class Ppdb implements Runnable {
           List<CommandLine> parsed = parseResult.asCommandLineList();
           CommandLine command = parsed.get(parsed.size() - 1);
           try {
-            defaults.checkKeys(command.getCommandSpec());
+            defaults.checkKeys(command.getCommandSpec(), commandLine.getCommandSpec());
           } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(command, e.getMessage(), e);
           }

@@ -82,7 +82,7 @@ class ClientCommandsIT {
   private Run run(String... args) {
     String[] all = new String[args.length + 4];
     System.arraycopy(args, 0, all, 0, args.length);
-    all[args.length] = "--port";
+    all[args.length] = "--client-port";
     all[args.length + 1] = Integer.toString(address.getPort());
     all[args.length + 2] = "--password";
     all[args.length + 3] = "pw";
@@ -109,7 +109,7 @@ class ClientCommandsIT {
   void wrongPasswordIsOneLine() {
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
-    String[] args = {"get", "k", "--port", "" + address.getPort(), "--password", "nope"};
+    String[] args = {"get", "k", "--client-port", "" + address.getPort(), "--password", "nope"};
     int status =
         Ppdb.commandLine(new PrintWriter(out), new PrintWriter(err), args, Map.of()).execute(args);
     assertThat(status).isEqualTo(1);

@@ -43,7 +43,7 @@ class ClientCommandsTest {
           .as(command)
           .contains("Usage: ppdb " + command)
           .contains("--host")
-          .contains("--port")
+          .contains("--client-port")
           .contains("--password")
           .contains("--consistency")
           .contains("Exit status");
@@ -65,25 +65,25 @@ class ClientCommandsTest {
   @Test
   void badOptionValuesAreBadUsageNamingTheOption() throws Exception {
     int port = closedPort();
-    Run level = run("get", "k", "--port", "" + port, "--consistency", "MOST");
+    Run level = run("get", "k", "--client-port", "" + port, "--consistency", "MOST");
     assertThat(level.status()).isEqualTo(2);
     assertThat(level.err()).contains("--consistency: 'MOST' (expected: ONE, QUORUM or ALL)");
-    Run ttl = run("put", "k", "v", "--port", "" + port, "--ttl-ms", "0");
+    Run ttl = run("put", "k", "v", "--client-port", "" + port, "--ttl-ms", "0");
     assertThat(ttl.status()).isEqualTo(2);
     assertThat(ttl.err()).contains("--ttl-ms: 0 (expected: >= 1)");
-    Run count = run("scan", "--port", "" + port, "--count", "0");
+    Run count = run("scan", "--client-port", "" + port, "--count", "0");
     assertThat(count.status()).isEqualTo(2);
     assertThat(count.err()).contains("--count: 0 (expected: >= 1)");
-    Run badPort = run("get", "k", "--port", "70000");
+    Run badPort = run("get", "k", "--client-port", "70000");
     assertThat(badPort.status()).isEqualTo(2);
     assertThat(badPort.err()).contains("--port: 70000 (expected: 1..65535)");
-    assertThat(run("get", "k", "--port", "x").status()).isEqualTo(2);
+    assertThat(run("get", "k", "--client-port", "x").status()).isEqualTo(2);
   }
 
   @Test
   void anUnreachablePeerIsOneLineAndStatusOne() throws Exception {
     int port = closedPort();
-    Run run = run("get", "k", "--port", "" + port, "--timeout-ms", "2000");
+    Run run = run("get", "k", "--client-port", "" + port, "--timeout-ms", "2000");
     assertThat(run.status()).isEqualTo(1);
     assertThat(run.err())
         .startsWith("ppdb get: cannot reach any seed")
@@ -96,11 +96,11 @@ class ClientCommandsTest {
   @Test
   void optionsComeFromTheEnvironmentAndTheConfigFile(@TempDir Path dir) throws Exception {
     int port = closedPort();
-    Run env = run(Map.of("PPDB_PORT", "" + port, "PPDB_CONSISTENCY", "one"), "get", "k");
+    Run env = run(Map.of("PPDB_CLIENT_PORT", "" + port, "PPDB_CONSISTENCY", "one"), "get", "k");
     assertThat(env.status()).isEqualTo(1);
     assertThat(env.err()).contains(":" + port);
     Path config = dir.resolve("client.properties");
-    Files.writeString(config, "port = " + port + "\nconsistency = SOME\n");
+    Files.writeString(config, "client-port = " + port + "\nconsistency = SOME\n");
     Run file = run("get", "k", "--config", config.toString());
     assertThat(file.status()).isEqualTo(2);
     assertThat(file.err()).contains("--consistency: 'SOME'");

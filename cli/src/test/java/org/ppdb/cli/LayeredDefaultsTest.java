@@ -34,7 +34,7 @@ class LayeredDefaultsTest {
     CommandLine commandLine = new CommandLine(sample);
     LayeredDefaults defaults = LayeredDefaults.from(args, env);
     commandLine.setDefaultValueProvider(defaults);
-    defaults.checkKeys(commandLine.getCommandSpec());
+    defaults.checkKeys(commandLine.getCommandSpec(), commandLine.getCommandSpec());
     commandLine.parseArgs(args);
     return sample;
   }

@@ -156,4 +156,18 @@ class PeerCommandTest {
     assertThat(memory.status()).isEqualTo(2);
     assertThat(memory.err()).contains("size: 'huge'");
   }
+
+  @Test
+  void aPeersConfigFileServesTheClientCommandsToo(@TempDir Path dir) throws Exception {
+    Path config = dir.resolve("ppdb.properties");
+    Files.writeString(config, "data-dir = " + dir + "\nclient-port = 1\ncluster = lab\n");
+    // get reads client-port from the peer's file and ignores the peer-only keys; port 1 refuses.
+    Run get = run(Map.of("PPDB_CONFIG", config.toString()), "get", "k", "--timeout-ms", "500");
+    assertThat(get.err()).doesNotContain("unknown key");
+    assertThat(get.status()).isEqualTo(1);
+    Files.writeString(config, "client-prot = 6379\n");
+    Run typo = run(Map.of("PPDB_CONFIG", config.toString()), "get", "k");
+    assertThat(typo.status()).isEqualTo(2);
+    assertThat(typo.err()).contains("unknown key client-prot");
+  }
 }
