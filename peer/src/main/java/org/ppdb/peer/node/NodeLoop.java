@@ -99,10 +99,20 @@ public final class NodeLoop implements AutoCloseable {
    */
   public boolean submitCompletion(Runnable completion) {
     Objects.requireNonNull(completion, "completion");
+    return submitBounded(core -> core.runTask(completion, nanoTime.getAsLong()));
+  }
+
+  /**
+   * Queues a task whose callers bound the amount of such work themselves (a batching front end with
+   * its own limit): never refused while the loop runs. Returns false only when the loop has
+   * stopped.
+   */
+  public boolean submitBounded(Consumer<NodeCore> task) {
+    Objects.requireNonNull(task, "task");
     if (!running) {
       return false;
     }
-    queue.add(core -> core.runTask(completion, nanoTime.getAsLong()));
+    queue.add(task);
     return true;
   }
 

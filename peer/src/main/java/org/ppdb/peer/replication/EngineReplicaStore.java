@@ -27,6 +27,22 @@ import org.ppdb.storage.WriteBatch;
  * nodeThread}. A full executor completes the callback with {@link OverloadedException}.
  */
 public final class EngineReplicaStore implements ReplicaStore {
+  /** Calls waiting for a storage thread; more are refused as overload. */
+  static final int QUEUED_MAX = 65_536;
+
+  /** Most calls one drain runs before handing its results back (bounds a batch's latency). */
+  static final int BATCH_OPS_MAX = 256;
+
+  /** Storage threads draining the queue at once. */
+  static final int DRAINERS_MAX = 2;
+
+  private final java.util.concurrent.ConcurrentLinkedQueue<Op> queue =
+      new java.util.concurrent.ConcurrentLinkedQueue<>();
+  private final java.util.concurrent.atomic.AtomicInteger queued =
+      new java.util.concurrent.atomic.AtomicInteger();
+  private final java.util.concurrent.atomic.AtomicInteger drainers =
+      new java.util.concurrent.atomic.AtomicInteger();
+
   /** Most keys one {@link #stream} call examines, so one call stays short on a large store. */
   static final int STREAM_KEYS_EXAMINED_MAX = 200_000;
 
@@ -54,23 +70,7 @@ public final class EngineReplicaStore implements ReplicaStore {
 
   @Override
   public void write(ReplicaRecord record, BiConsumer<Long, Throwable> done) {
-    run(
-        () -> {
-          apply(record);
-          // Usually a memtable hit: the key was just written, and older tables are skipped by
-          // their highest version.
-          Record held = engine.getRecord(record.key());
-          return held == null ? record.version() : Math.max(record.version(), held.version());
-        },
-        done);
-  }
-
-  private void apply(ReplicaRecord record) {
-    if (record.tombstone()) {
-      engine.delete(record.key(), record.version());
-    } else {
-      engine.put(record.key(), record.value(), record.version(), record.expiresAtMillis());
-    }
+    submit(new WriteOp(record, done));
   }
 
   @Override
@@ -178,24 +178,167 @@ public final class EngineReplicaStore implements ReplicaStore {
     T call();
   }
 
+  /** One queued storage call; {@link #execute} runs it and returns its node-thread callback. */
+  private abstract static class Op {
+    abstract Runnable execute();
+
+    abstract Runnable fail(Throwable error);
+  }
+
+  private static final class CallOp<T> extends Op {
+    final StorageCall<T> call;
+    final BiConsumer<T, Throwable> done;
+
+    CallOp(StorageCall<T> call, BiConsumer<T, Throwable> done) {
+      this.call = call;
+      this.done = done;
+    }
+
+    @Override
+    Runnable execute() {
+      try {
+        T result = call.call();
+        return () -> done.accept(result, null);
+      } catch (RuntimeException e) {
+        return fail(e);
+      }
+    }
+
+    @Override
+    Runnable fail(Throwable error) {
+      return () -> done.accept(null, error);
+    }
+  }
+
+  private static final class WriteOp extends Op {
+    final ReplicaRecord record;
+    final BiConsumer<Long, Throwable> done;
+
+    WriteOp(ReplicaRecord record, BiConsumer<Long, Throwable> done) {
+      this.record = record;
+      this.done = done;
+    }
+
+    @Override
+    Runnable execute() {
+      throw new UnsupportedOperationException("writes run in batches");
+    }
+
+    @Override
+    Runnable fail(Throwable error) {
+      return () -> done.accept(null, error);
+    }
+  }
+
   private <T> void run(StorageCall<T> call, BiConsumer<T, Throwable> done) {
-    try {
-      storageExecutor.execute(
-          () -> {
-            T result = null;
-            Throwable error = null;
-            try {
-              result = call.call();
-            } catch (RuntimeException e) {
-              error = e;
-            }
-            T finalResult = result;
-            Throwable finalError = error;
-            nodeThread.accept(() -> done.accept(finalResult, finalError));
-          });
-    } catch (RejectedExecutionException e) {
+    submit(new CallOp<>(call, done));
+  }
+
+  /**
+   * Queues a call for the storage threads. Calls are drained in batches: one hand-off to a storage
+   * thread and one back to the node's thread carry every call queued meanwhile, and the writes of a
+   * batch go to the engine as one {@link WriteBatch} (one log record). Under load this turns four
+   * thread wake-ups per request into a few per batch.
+   */
+  private void submit(Op op) {
+    if (queued.incrementAndGet() > QUEUED_MAX) {
+      queued.decrementAndGet();
       nodeThread.accept(
-          () -> done.accept(null, new OverloadedException("storage executor is full")));
+          op.fail(new OverloadedException("storage queue is full (" + QUEUED_MAX + " calls)")));
+      return;
+    }
+    queue.add(op);
+    startDrainerIfIdle();
+  }
+
+  private void startDrainerIfIdle() {
+    while (!queue.isEmpty()) {
+      int running = drainers.get();
+      if (running >= DRAINERS_MAX) {
+        return; // a running drainer checks the queue again before it stops
+      }
+      if (drainers.compareAndSet(running, running + 1)) {
+        try {
+          storageExecutor.execute(this::drain);
+        } catch (RejectedExecutionException e) {
+          drainers.decrementAndGet();
+          failQueued(new OverloadedException("storage executor is full"));
+        }
+        return;
+      }
+    }
+  }
+
+  private void failQueued(Throwable error) {
+    List<Runnable> callbacks = new ArrayList<>();
+    Op op;
+    while ((op = queue.poll()) != null) {
+      queued.decrementAndGet();
+      callbacks.add(op.fail(error));
+    }
+    if (!callbacks.isEmpty()) {
+      nodeThread.accept(() -> callbacks.forEach(Runnable::run));
+    }
+  }
+
+  private void drain() {
+    List<Runnable> callbacks = new ArrayList<>();
+    List<WriteOp> writes = new ArrayList<>();
+    try {
+      Op op;
+      while (callbacks.size() + writes.size() < BATCH_OPS_MAX && (op = queue.poll()) != null) {
+        queued.decrementAndGet();
+        if (op instanceof WriteOp write) {
+          writes.add(write);
+        } else {
+          callbacks.add(op.execute());
+        }
+      }
+      if (!writes.isEmpty()) {
+        applyWrites(writes, callbacks);
+      }
+    } finally {
+      if (!callbacks.isEmpty()) {
+        nodeThread.accept(() -> callbacks.forEach(Runnable::run));
+      }
+      drainers.decrementAndGet();
+      startDrainerIfIdle();
+    }
+  }
+
+  private void applyWrites(List<WriteOp> writes, List<Runnable> callbacks) {
+    try {
+      WriteBatch batch = new WriteBatch();
+      for (WriteOp write : writes) {
+        ReplicaRecord record = write.record;
+        if (record.tombstone()) {
+          batch.delete(record.key(), record.version());
+        } else {
+          batch.put(record.key(), record.value(), record.version(), record.expiresAtMillis());
+        }
+      }
+      engine.write(batch);
+    } catch (RuntimeException e) {
+      for (WriteOp write : writes) {
+        callbacks.add(write.fail(e));
+      }
+      return;
+    }
+    for (WriteOp write : writes) {
+      long held;
+      try {
+        // Usually a memtable hit: the key was just written, and older tables are skipped by
+        // their highest version.
+        Record record = engine.getRecord(write.record.key());
+        held =
+            record == null
+                ? write.record.version()
+                : Math.max(write.record.version(), record.version());
+      } catch (RuntimeException e) {
+        callbacks.add(write.fail(e));
+        continue;
+      }
+      callbacks.add(() -> write.done.accept(held, null));
     }
   }
 }

@@ -74,6 +74,28 @@ public final class ReplicatedKeyValueService implements KeyValueService {
         (core, now) -> CompletableFuture.completedFuture(core.replication().sizeEstimate()));
   }
 
+  /** Requests waiting for the node's thread; more are refused as overload. */
+  static final int QUEUED_MAX = 65_536;
+
+  /** Most requests one turn on the node's thread starts. */
+  static final int BATCH_MAX = 1_024;
+
+  /** A request waiting for the node's thread, with its result to fail if it never gets there. */
+  private record Waiting(
+      java.util.function.Consumer<NodeCore> start, CompletableFuture<?> result) {}
+
+  private final java.util.concurrent.ConcurrentLinkedQueue<Waiting> requests =
+      new java.util.concurrent.ConcurrentLinkedQueue<>();
+  private final java.util.concurrent.atomic.AtomicInteger queued =
+      new java.util.concurrent.atomic.AtomicInteger();
+  private final java.util.concurrent.atomic.AtomicBoolean scheduled =
+      new java.util.concurrent.atomic.AtomicBoolean();
+
+  /**
+   * Hands a request to the node's thread. Requests from every client connection gather in one
+   * queue, and one task on the node's loop starts all that arrived meanwhile: under load, one
+   * hand-off (and at most one wake-up) per batch instead of per request.
+   */
   private <T> CompletionStage<T> onNode(BiFunction<NodeCore, Long, CompletableFuture<T>> request) {
     CompletableFuture<T> result = new CompletableFuture<>();
     NodeLoop current = loop;
@@ -81,8 +103,14 @@ public final class ReplicatedKeyValueService implements KeyValueService {
       result.completeExceptionally(new OverloadedException("the peer is starting"));
       return result;
     }
-    boolean queued =
-        current.submit(
+    if (queued.incrementAndGet() > QUEUED_MAX) {
+      queued.decrementAndGet();
+      result.completeExceptionally(
+          new OverloadedException("the node has " + QUEUED_MAX + " requests waiting"));
+      return result;
+    }
+    requests.add(
+        new Waiting(
             core -> {
               CompletableFuture<T> inner;
               try {
@@ -99,12 +127,36 @@ public final class ReplicatedKeyValueService implements KeyValueService {
                       result.complete(value);
                     }
                   });
-            });
-    if (!queued) {
-      result.completeExceptionally(
-          new OverloadedException(
-              current.isRunning() ? "the node's queue is full" : "the node has stopped"));
-    }
+            },
+            result));
+    schedule(current);
     return result;
+  }
+
+  private void schedule(NodeLoop current) {
+    if (requests.isEmpty() || !scheduled.compareAndSet(false, true)) {
+      return; // a drain is queued or running; it checks the queue again before it ends
+    }
+    if (!current.submitBounded(core -> drain(core, current))) {
+      scheduled.set(false);
+      Waiting dropped;
+      while ((dropped = requests.poll()) != null) {
+        queued.decrementAndGet();
+        dropped.result().completeExceptionally(new OverloadedException("the node has stopped"));
+      }
+    }
+  }
+
+  /** On the node's thread: starts the requests queued so far (at most {@link #BATCH_MAX}). */
+  private void drain(NodeCore core, NodeLoop current) {
+    Waiting next;
+    int started = 0;
+    while (started < BATCH_MAX && (next = requests.poll()) != null) {
+      queued.decrementAndGet();
+      next.start().accept(core);
+      started++;
+    }
+    scheduled.set(false);
+    schedule(current);
   }
 }
