@@ -97,6 +97,14 @@ public final class TableCache {
     }
   }
 
+  /**
+   * The open table for {@code file} if the cache holds it, without taking a reference: only for
+   * reading what stays valid after the table closes (its in-memory filter), never its file.
+   */
+  public Table peek(FileMeta file) {
+    return cache.getIfPresent(file.number());
+  }
+
   /** Forgets a deleted table. */
   public void evict(long number) {
     Table t = cache.asMap().remove(number);

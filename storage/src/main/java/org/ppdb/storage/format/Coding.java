@@ -1,34 +1,38 @@
 package org.ppdb.storage.format;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
+
 /**
  * Byte-level encodings shared by every on-disk format: big-endian fixed-width integers and unsigned
  * LEB128 varints (docs/formats/*.md, "Conventions"). Static, allocation-free, bounds-checked by the
  * callers that decode untrusted bytes.
  */
 public final class Coding {
+  // Single wide accesses instead of byte-by-byte shifts (which the JIT does not merge): the fixed
+  // fields of every block entry, restart array and log header go through these.
+  private static final VarHandle INT =
+      MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.BIG_ENDIAN);
+  private static final VarHandle LONG =
+      MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
+
   private Coding() {}
 
   public static void putInt(byte[] b, int p, int v) {
-    b[p] = (byte) (v >>> 24);
-    b[p + 1] = (byte) (v >>> 16);
-    b[p + 2] = (byte) (v >>> 8);
-    b[p + 3] = (byte) v;
+    INT.set(b, p, v);
   }
 
   public static int getInt(byte[] b, int p) {
-    return ((b[p] & 0xff) << 24)
-        | ((b[p + 1] & 0xff) << 16)
-        | ((b[p + 2] & 0xff) << 8)
-        | (b[p + 3] & 0xff);
+    return (int) INT.get(b, p);
   }
 
   public static void putLong(byte[] b, int p, long v) {
-    putInt(b, p, (int) (v >>> 32));
-    putInt(b, p + 4, (int) v);
+    LONG.set(b, p, v);
   }
 
   public static long getLong(byte[] b, int p) {
-    return ((long) getInt(b, p) << 32) | (getInt(b, p + 4) & 0xffffffffL);
+    return (long) LONG.get(b, p);
   }
 
   /** Writes {@code v} (treated as unsigned) as a varint at {@code p}; returns the new position. */

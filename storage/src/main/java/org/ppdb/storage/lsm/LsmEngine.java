@@ -108,9 +108,6 @@ public final class LsmEngine implements StorageEngine {
 
   private final ReentrantLock mutex = new ReentrantLock();
   private final Condition backgroundChanged = mutex.newCondition();
-  // A thread waits on its own condition in the writer queue; reusing it saves an allocation per
-  // write.
-  private final ThreadLocal<Condition> writerSignal = ThreadLocal.withInitial(mutex::newCondition);
   private final ReentrantLock compactionLock = new ReentrantLock();
   private final ArrayDeque<Writer> writers = new ArrayDeque<>();
   private final ArrayList<Writer> group = new ArrayList<>();
@@ -163,9 +160,13 @@ public final class LsmEngine implements StorageEngine {
       executor = options.executor();
     }
     this.versions = new VersionSet(fs, dir, options.levelsMax());
-    this.blockCache = new BlockCache(options.blockCacheBytes(), clock, executor);
+    // Cache maintenance (eviction, admission) runs on the injected executor if there is one; else
+    // on the thread that touched the cache, amortized by Caffeine: handing it to the engine's pool
+    // woke a pool thread for almost every block-cache miss, a context switch per read on few cores.
+    Executor cacheExecutor = options.executor() == null ? Runnable::run : executor;
+    this.blockCache = new BlockCache(options.blockCacheBytes(), clock, cacheExecutor);
     this.tableCache =
-        new TableCache(fs, dir, blockCache, options.tableCacheBytes(), clock, executor);
+        new TableCache(fs, dir, blockCache, options.tableCacheBytes(), clock, cacheExecutor);
     this.compactPointers = new byte[options.levelsMax()][];
   }
 
@@ -434,14 +435,16 @@ public final class LsmEngine implements StorageEngine {
     }
     int kind = expiresAtMillis == 0 ? InternalKeys.KIND_PUT : InternalKeys.KIND_PUT_EXPIRING;
     commit(
-        new Writer(kind, key.clone(), value.clone(), version, expiresAtMillis, writerSignal.get()));
+        new Writer(
+            kind, key.clone(), value.clone(), version, expiresAtMillis, Thread.currentThread()));
   }
 
   @Override
   public void delete(byte[] key, long version) {
     StorageLimits.checkKey(key, options.keyBytesMax());
     commit(
-        new Writer(InternalKeys.KIND_TOMBSTONE, key.clone(), null, version, 0, writerSignal.get()));
+        new Writer(
+            InternalKeys.KIND_TOMBSTONE, key.clone(), null, version, 0, Thread.currentThread()));
   }
 
   @Override
@@ -466,7 +469,7 @@ public final class LsmEngine implements StorageEngine {
             }
           });
     }
-    commit(new Writer(batch, writerSignal.get()));
+    commit(new Writer(batch, Thread.currentThread()));
   }
 
   private void checkOpen() {
@@ -485,19 +488,31 @@ public final class LsmEngine implements StorageEngine {
   }
 
   private void commit(Writer w) {
+    boolean leader = false;
     mutex.lock();
     try {
       checkWritable();
       writers.addLast(w);
-      while (!w.done && writers.peekFirst() != w) {
-        w.signal.awaitUninterruptibly();
+      leader = writers.peekFirst() == w;
+    } finally {
+      if (!leader) {
+        mutex.unlock();
       }
+    }
+    if (!leader) {
+      // Wait without the engine lock: a follower whose write a leader completed returns without
+      // queueing for the lock again, so a group of sync writers does not wake up one by one
+      // through it (a convoy that made the tail latency with many writers on few cores).
+      awaitTurn(w);
       if (w.done) {
         if (w.error != null) {
           throw w.error;
         }
         return;
       }
+      mutex.lock();
+    }
+    try {
       try {
         checkWritable();
         makeRoomForWrite(w.kind == KIND_FLUSH);
@@ -515,14 +530,34 @@ public final class LsmEngine implements StorageEngine {
     }
   }
 
-  private void finishGroupHead(Writer w, RuntimeException e) {
-    writers.pollFirst();
-    w.done = true;
-    w.error = e;
+  /** Parks until a leader completed {@code w} or made it the head of the queue. */
+  private static void awaitTurn(Writer w) {
+    boolean interrupted = false;
+    while (!w.done && !w.head) {
+      LockSupport.park(w);
+      if (Thread.interrupted()) {
+        interrupted = true; // uninterruptible, like the lock wait it replaces; restored below
+      }
+    }
+    if (interrupted) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /** Makes the writer now first in the queue its head and wakes it. Mutex held. */
+  private void wakeNextHead() {
     Writer next = writers.peekFirst();
     if (next != null) {
-      next.signal.signal();
+      next.head = true;
+      LockSupport.unpark(next.thread);
     }
+  }
+
+  private void finishGroupHead(Writer w, RuntimeException e) {
+    writers.pollFirst();
+    w.error = e;
+    w.done = true;
+    wakeNextHead();
   }
 
   /** The leader's work for one group; called and returns with the mutex held. */
@@ -590,17 +625,18 @@ public final class LsmEngine implements StorageEngine {
     }
     for (Writer g : group) {
       writers.pollFirst();
-      g.done = true;
+    }
+    // The next leader first, so that the next group's append and sync start while this group's
+    // writers wake up to return.
+    wakeNextHead();
+    for (Writer g : group) {
       g.error = failure;
+      g.done = true;
       if (g != leader) {
-        g.signal.signal();
+        LockSupport.unpark(g.thread);
       }
     }
     group.clear();
-    Writer next = writers.peekFirst();
-    if (next != null) {
-      next.signal.signal();
-    }
     if (failure != null) {
       throw failure;
     }
@@ -844,8 +880,28 @@ public final class LsmEngine implements StorageEngine {
   /** A chosen compaction: files of {@code level} merged with the overlapping files of the next. */
   private record Compaction(
       int level, List<FileMeta> inputs, List<FileMeta> nextInputs, int outputLevel) {
+    /**
+     * Whether the inputs can move down as they are: nothing in the next level overlaps them and
+     * they do not overlap each other (several level-0 tables written from ascending keys, as a
+     * sequential load makes, move together like leveldb's single-file move). Reads do not depend on
+     * levels for correctness (the highest version wins wherever it lies), only for speed.
+     */
     boolean isTrivialMove() {
-      return nextInputs.isEmpty() && inputs.size() == 1;
+      if (!nextInputs.isEmpty()) {
+        return false;
+      }
+      if (inputs.size() == 1) {
+        return true;
+      }
+      List<FileMeta> sorted = new ArrayList<>(inputs);
+      sorted.sort((a, b) -> Arrays.compareUnsigned(a.smallestKey(), b.smallestKey()));
+      for (int i = 1; i < sorted.size(); i++) {
+        if (Arrays.compareUnsigned(sorted.get(i - 1).largestKey(), sorted.get(i).smallestKey())
+            >= 0) {
+          return false;
+        }
+      }
+      return true;
     }
   }
 
@@ -968,12 +1024,19 @@ public final class LsmEngine implements StorageEngine {
   private void runCompaction(Compaction c, boolean allowTrivialMove) throws IOException {
     int outLevel = c.outputLevel();
     if (allowTrivialMove && c.isTrivialMove()) {
-      FileMeta f = c.inputs().get(0);
       mutex.lock();
       try {
-        versions.logAndApply(new VersionEdit().delete(c.level(), f.number()).add(outLevel, f));
+        VersionEdit move = new VersionEdit();
+        byte[] largest = null;
+        for (FileMeta f : c.inputs()) {
+          move.delete(c.level(), f.number()).add(outLevel, f);
+          if (largest == null || Arrays.compareUnsigned(f.largestKey(), largest) > 0) {
+            largest = f.largestKey();
+          }
+        }
+        versions.logAndApply(move);
         state = new State(state.mem(), state.imms(), versions.current());
-        compactPointers[c.level()] = f.largestKey();
+        compactPointers[c.level()] = largest;
         compactions.increment();
         backgroundChanged.signalAll();
       } finally {
@@ -1278,6 +1341,13 @@ public final class LsmEngine implements StorageEngine {
   }
 
   private void tableGet(FileMeta f, byte[] key, long hash, long seq, RecordHolder h) {
+    // Most tables a read consults do not hold the key: ask the filter of the cached table first,
+    // without the two atomic reference-count updates (contended between reader threads) that
+    // reading the table's file needs. The filter is in memory and stays valid after a close.
+    Table cached = tableCache.peek(f);
+    if (cached != null && !cached.mayContain(hash)) {
+      return;
+    }
     Table t = tableCache.acquire(f);
     try {
       if (t.mayContain(hash)) {
@@ -1350,7 +1420,9 @@ public final class LsmEngine implements StorageEngine {
   void cursorClosed(Version v) {
     mutex.lock();
     try {
-      if (versions.unpin(v) && !closed) {
+      // Only a version that is no longer current can hold files nothing else needs: unpinning the
+      // current one (the common case, a short scan) deletes nothing and skips the directory scan.
+      if (versions.unpin(v) && !closed && v != versions.current()) {
         deleteObsoleteFiles();
       }
     } finally {
@@ -1370,7 +1442,7 @@ public final class LsmEngine implements StorageEngine {
 
   @Override
   public void flush() {
-    commit(new Writer(KIND_FLUSH, new byte[0], null, 0, 0, writerSignal.get()));
+    commit(new Writer(KIND_FLUSH, new byte[0], null, 0, 0, Thread.currentThread()));
     mutex.lock();
     try {
       scheduleFlush();

@@ -1,9 +1,11 @@
 package org.ppdb.storage.lsm;
 
-import java.util.concurrent.locks.Condition;
 import org.ppdb.storage.WriteBatch;
 
-/** One caller waiting in the commit queue: a single operation or a batch, and its outcome. */
+/**
+ * One caller waiting in the commit queue: a single operation or a batch, and its outcome. The
+ * caller parks until a leader marks it {@link #done} or makes it the {@link #head} of the queue.
+ */
 final class Writer {
   final int kind;
   final byte[] key;
@@ -13,11 +15,14 @@ final class Writer {
   final WriteBatch batch;
   final int count;
   final long userBytes;
-  final Condition signal;
-  boolean done;
-  RuntimeException error;
+  final Thread thread;
+  // Written by the leader that completes this writer (error first), read by the waiting thread
+  // without the engine lock.
+  volatile boolean done;
+  volatile boolean head;
+  volatile RuntimeException error;
 
-  Writer(int kind, byte[] key, byte[] value, long version, long expiresAtMillis, Condition signal) {
+  Writer(int kind, byte[] key, byte[] value, long version, long expiresAtMillis, Thread thread) {
     this.kind = kind;
     this.key = key;
     this.value = value;
@@ -26,10 +31,10 @@ final class Writer {
     this.batch = null;
     this.count = 1;
     this.userBytes = key.length + (value == null ? 0 : value.length);
-    this.signal = signal;
+    this.thread = thread;
   }
 
-  Writer(WriteBatch batch, Condition signal) {
+  Writer(WriteBatch batch, Thread thread) {
     this.kind = -1;
     this.key = null;
     this.value = null;
@@ -38,7 +43,7 @@ final class Writer {
     this.batch = batch;
     this.count = batch.count();
     this.userBytes = batch.byteSize();
-    this.signal = signal;
+    this.thread = thread;
   }
 
   /** Encoded size of this writer's operations in a WAL record body. */

@@ -9,6 +9,8 @@ import org.ppdb.storage.format.InternalKeys;
  * InternalKeys#beats}). Copies the value only when a candidate wins. Not thread-safe; one per read.
  */
 public final class RecordHolder {
+  private static final byte[] EMPTY = new byte[0];
+
   private boolean found;
   private long version;
   private int kind;
@@ -36,7 +38,7 @@ public final class RecordHolder {
     if (found) {
       long myExpiry = kind == InternalKeys.KIND_PUT_EXPIRING ? aux : 0;
       long theirExpiry = k == InternalKeys.KIND_PUT_EXPIRING ? a : 0;
-      byte[] mine = value == null ? MemEntry.EMPTY : value;
+      byte[] mine = value == null ? EMPTY : value;
       if (!InternalKeys.beats(
           v, k, theirExpiry, buf, off, len, version, kind, myExpiry, mine, 0, mine.length)) {
         return;

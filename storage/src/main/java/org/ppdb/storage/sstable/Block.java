@@ -11,12 +11,22 @@ import org.ppdb.storage.format.Coding;
  */
 public final class Block {
   final byte[] data;
+  final int length;
   final int restartsOffset;
   final int restartCount;
   final Path file;
+  final RestartFence fence;
 
   Block(byte[] data, int length, Path file) {
+    this(data, length, file, false);
+  }
+
+  /**
+   * @param withFence whether to build a {@link RestartFence} (for blocks searched on every read)
+   */
+  Block(byte[] data, int length, Path file, boolean withFence) {
     this.data = data;
+    this.length = length;
     this.file = file;
     if (length < 8) {
       throw new CorruptionException(file, "block of " + length + " bytes (expected: >= 8)");
@@ -35,6 +45,7 @@ public final class Block {
       }
       previous = r;
     }
+    fence = withFence ? RestartFence.of(this) : null;
   }
 
   int restart(int i) {
@@ -43,6 +54,6 @@ public final class Block {
 
   /** Heap bytes held (for the cache weigher). */
   public int weight() {
-    return data.length + 64;
+    return data.length + 64 + (fence == null ? 0 : fence.weight());
   }
 }

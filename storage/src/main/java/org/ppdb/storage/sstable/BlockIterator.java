@@ -134,14 +134,74 @@ final class BlockIterator {
         seqKind);
   }
 
+  /**
+   * Compares the key at restart point {@code i} with the target in place: a restart entry shares
+   * nothing with its predecessor, so its whole key lies in the block and the binary search needs no
+   * decoding into {@link #key}. Leaves the iterator's position undefined (callers reposition).
+   */
   private int compareRestartKey(int i, byte[] user, int userLength, long version, long seqKind) {
-    seekToRestart(i);
-    parseNext();
-    return compareCurrent(user, userLength, version, seqKind);
+    int p = block.restart(i);
+    int limit = block.restartsOffset;
+    int shared;
+    int unshared;
+    int vlen;
+    if (p + 3 <= limit && (data[p] | data[p + 1] | data[p + 2]) >= 0) {
+      shared = data[p];
+      unshared = data[p + 1];
+      vlen = data[p + 2];
+      p += 3;
+    } else {
+      current = p;
+      long r = readVarint(p, limit);
+      shared = (int) r;
+      p = (int) (r >>> 32);
+      r = readVarint(p, limit);
+      unshared = (int) r;
+      p = (int) (r >>> 32);
+      r = readVarint(p, limit);
+      vlen = (int) r;
+      p = (int) (r >>> 32);
+    }
+    if (shared != 0 || (long) p + unshared + vlen > limit) {
+      throw new CorruptionException(
+          block.file, "block restart entry at " + block.restart(i) + " out of bounds");
+    }
+    if (unshared < TRAILER_BYTES) {
+      throw new CorruptionException(
+          block.file, "block entry at " + block.restart(i) + ": short internal key");
+    }
+    int userEnd = p + unshared - TRAILER_BYTES;
+    return InternalKeys.compare(
+        data,
+        p,
+        userEnd - p,
+        Coding.getLong(data, userEnd),
+        Coding.getLong(data, userEnd + 8),
+        user,
+        0,
+        userLength,
+        version,
+        seqKind);
   }
 
   /** Last restart whose key is < target, or -1 if the first key is >= target. */
   private int lastRestartBefore(byte[] user, int userLength, long version, long seqKind) {
+    RestartFence fence = block.fence;
+    if (fence != null) {
+      long range = fence.candidates(user, userLength);
+      int lo = (int) (range >>> 32);
+      int hi = (int) range;
+      // First restart in [lo, hi) whose key is >= target; hi if none.
+      while (lo < hi) {
+        int mid = (lo + hi) >>> 1;
+        if (compareRestartKey(mid, user, userLength, version, seqKind) < 0) {
+          lo = mid + 1;
+        } else {
+          hi = mid;
+        }
+      }
+      return lo - 1;
+    }
     int lo = 0;
     int hi = block.restartCount - 1;
     if (compareRestartKey(0, user, userLength, version, seqKind) >= 0) {

@@ -99,7 +99,7 @@ public final class Table {
       checkHandle(path, indexOffset, indexSize, dataEnd);
       byte[] filterBytes = readVerified(file, path, fileNumber, filterOffset, filterSize);
       byte[] indexBytes = readVerified(file, path, fileNumber, indexOffset, indexSize);
-      Block index = new Block(indexBytes, indexBytes.length, path);
+      Block index = new Block(indexBytes, indexBytes.length, path, true);
       return new Table(file, path, fileNumber, blocks, index, filterBytes);
     } catch (IOException | RuntimeException e) {
       file.close();
@@ -119,6 +119,30 @@ public final class Table {
   /** Reads, verifies and decompresses the block at {@code offset}. */
   static byte[] readVerified(ReadableFile file, Path path, long fileNumber, long offset, int size)
       throws IOException {
+    byte[] raw = readChecked(file, path, fileNumber, offset, size);
+    if ((raw[size] & 0xff) == Compression.NONE.id()) {
+      return java.util.Arrays.copyOf(raw, size);
+    }
+    return decompress(raw, path, offset, size);
+  }
+
+  /**
+   * Reads, verifies and decompresses the data block at {@code offset}; an uncompressed block keeps
+   * the read buffer (trailer included, past the block's length) rather than copying it.
+   */
+  static Block readBlock(ReadableFile file, Path path, long fileNumber, long offset, int size)
+      throws IOException {
+    byte[] raw = readChecked(file, path, fileNumber, offset, size);
+    if ((raw[size] & 0xff) == Compression.NONE.id()) {
+      return new Block(raw, size, path);
+    }
+    byte[] out = decompress(raw, path, offset, size);
+    return new Block(out, out.length, path);
+  }
+
+  /** Reads the block and its trailer, checks the checksum and the compression id; returns both. */
+  private static byte[] readChecked(
+      ReadableFile file, Path path, long fileNumber, long offset, int size) throws IOException {
     byte[] raw = new byte[size + TableFormat.BLOCK_TRAILER_BYTES];
     try {
       file.readFully(offset, raw, 0, raw.length);
@@ -135,9 +159,10 @@ public final class Table {
     if (c == null) {
       throw new CorruptionException(path, "unknown compression " + compressionId + " at " + offset);
     }
-    if (c == Compression.NONE) {
-      return java.util.Arrays.copyOf(raw, size);
-    }
+    return raw;
+  }
+
+  private static byte[] decompress(byte[] raw, Path path, long offset, int size) {
     int p = 0;
     int rawLength = 0;
     for (int shift = 0; ; shift += 7) {
@@ -215,8 +240,7 @@ public final class Table {
       return b;
     }
     try {
-      byte[] bytes = readVerified(file, path, fileNumber, offset, size);
-      b = new Block(bytes, bytes.length, path);
+      b = readBlock(file, path, fileNumber, offset, size);
     } catch (IOException e) {
       throw new StorageIoException(path + ": read of block at " + offset + " failed", e);
     }
@@ -356,7 +380,7 @@ public final class Table {
     ix.reset(index);
     ix.first();
     long count = 2;
-    long bytes = index.data.length + filter.length;
+    long bytes = index.length + filter.length;
     BlockIterator dx = new BlockIterator();
     while (ix.valid()) {
       Block b = blockAtUncached(ix);
@@ -366,7 +390,7 @@ public final class Table {
         dx.next();
       }
       count++;
-      bytes += b.data.length;
+      bytes += b.length;
       ix.next();
     }
     return new long[] {count, bytes};
