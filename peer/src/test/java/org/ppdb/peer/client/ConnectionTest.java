@@ -17,6 +17,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.ppdb.peer.resp.NettyLeaks;
 
 /** The pipelined connection on an embedded channel: encoding, FIFO matching, timeouts, loss. */
 class ConnectionTest {

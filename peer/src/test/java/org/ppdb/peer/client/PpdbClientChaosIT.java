@@ -16,6 +16,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.ppdb.peer.client.ServerCluster.Node;
+import org.ppdb.peer.resp.NettyLeaks;
 import org.ppdb.peer.resp.RespConfig;
 
 /**

@@ -20,6 +20,7 @@ import org.ppdb.peer.api.Consistency;
 import org.ppdb.peer.api.ReplicasUnavailableException;
 import org.ppdb.peer.api.RequestTimeoutException;
 import org.ppdb.peer.client.ServerCluster.Node;
+import org.ppdb.peer.resp.NettyLeaks;
 import org.ppdb.peer.resp.RespConfig;
 
 /**

@@ -17,14 +17,14 @@ import java.util.concurrent.atomic.AtomicInteger;
  * either way. If Netty's buffers were initialised before {@link #install()} ran (another test class
  * of the JVM got there first), only Netty's log reports leaks.
  */
-final class NettyLeaks {
+public final class NettyLeaks {
   private static final AtomicInteger LEAKS = new AtomicInteger();
   private static final List<String> REPORTS = new ArrayList<>();
   private static boolean installed;
 
   private NettyLeaks() {}
 
-  static synchronized void install() {
+  public static synchronized void install() {
     if (installed) {
       return;
     }
@@ -62,7 +62,7 @@ final class NettyLeaks {
   }
 
   /** Collects garbage, lets the detectors report, and fails if any buffer leaked so far. */
-  static void assertNone() {
+  public static void assertNone() {
     for (int round = 0; round < 2; round++) {
       System.gc();
       // Leaks are reported when a new buffer is tracked.
