@@ -302,6 +302,17 @@ final class PeerData implements PeerInfoSource, AutoCloseable {
     if (config.data().storage() != DataSettings.StorageKind.LSM) {
       return;
     }
+    // A flush may take seconds: it runs on a storage thread, not the node's. Until the marker is
+    // written a restart simply bootstraps again, which is safe.
+    try {
+      storageExecutor.execute(this::writeJoinedMarker);
+    } catch (java.util.concurrent.RejectedExecutionException e) {
+      log.warn(
+          "could not write {} (a restart will bootstrap again): {}", JOINED_MARKER, e.toString());
+    }
+  }
+
+  private void writeJoinedMarker() {
     try {
       engine.flush(); // streamed data on disk before the marker claims it
       Path marker = config.dataDirectory().resolve(JOINED_MARKER);

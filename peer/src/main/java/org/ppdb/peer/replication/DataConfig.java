@@ -89,23 +89,6 @@ public record DataConfig(
     return defaults(REPLICATION_FACTOR_DEFAULT, TOKENS_PER_MEMBER_DEFAULT, 0);
   }
 
-  /** This configuration with another request timeout. */
-  public DataConfig withRequestTimeoutNanos(long nanos) {
-    return new DataConfig(
-        replicationFactor,
-        tokensPerMember,
-        clientPort,
-        nanos,
-        coordinatorInFlightMax,
-        peerInFlightMax,
-        replicaInFlightMax,
-        streamBatchBytes,
-        streamTimeoutNanos,
-        bootstrapSettleNanos,
-        ringChangeGraceNanos,
-        skewWarningMillis);
-  }
-
   private static void range(String name, long value, long min, long max) {
     if (value < min || value > max) {
       throw new IllegalArgumentException(

@@ -79,13 +79,7 @@ public final class EngineReplicaStore implements ReplicaStore {
     run(
         () -> {
           WriteBatch batch = new WriteBatch();
-          for (ReplicaRecord record : copy) {
-            if (record.tombstone()) {
-              batch.delete(record.key(), record.version());
-            } else {
-              batch.put(record.key(), record.value(), record.version(), record.expiresAtMillis());
-            }
-          }
+          copy.forEach(record -> add(batch, record));
           if (!batch.isEmpty()) {
             engine.write(batch);
           }
@@ -306,17 +300,18 @@ public final class EngineReplicaStore implements ReplicaStore {
     }
   }
 
+  private static void add(WriteBatch batch, ReplicaRecord record) {
+    if (record.tombstone()) {
+      batch.delete(record.key(), record.version());
+    } else {
+      batch.put(record.key(), record.value(), record.version(), record.expiresAtMillis());
+    }
+  }
+
   private void applyWrites(List<WriteOp> writes, List<Runnable> callbacks) {
     try {
       WriteBatch batch = new WriteBatch();
-      for (WriteOp write : writes) {
-        ReplicaRecord record = write.record;
-        if (record.tombstone()) {
-          batch.delete(record.key(), record.version());
-        } else {
-          batch.put(record.key(), record.value(), record.version(), record.expiresAtMillis());
-        }
-      }
+      writes.forEach(write -> add(batch, write.record));
       engine.write(batch);
     } catch (RuntimeException e) {
       for (WriteOp write : writes) {

@@ -31,13 +31,6 @@ public final class ReplicatedKeyValueService implements KeyValueService {
    */
   public ReplicatedKeyValueService() {}
 
-  /**
-   * @param loop the loop of a node built with a data path
-   */
-  public ReplicatedKeyValueService(NodeLoop loop) {
-    this.loop = loop;
-  }
-
   /** Starts serving through {@code nodeLoop}. */
   public void attach(NodeLoop nodeLoop) {
     this.loop = java.util.Objects.requireNonNull(nodeLoop, "nodeLoop");

@@ -116,9 +116,13 @@ public final class ReplicationCore {
   private long previousRingUntil;
 
   private final Map<Long, Pending> pending = new HashMap<>();
-  private final PriorityQueue<long[]> deadlines =
+
+  /** A time at which a request is due: its deadline, or a read's speculative retry. */
+  private record Due(long atNanos, long requestId, boolean speculative) {}
+
+  private final PriorityQueue<Due> deadlines =
       new PriorityQueue<>(
-          (a, b) -> a[0] != b[0] ? Long.compare(a[0], b[0]) : Long.compare(a[1], b[1]));
+          java.util.Comparator.comparingLong(Due::atNanos).thenComparingLong(Due::requestId));
   private final Map<InetSocketAddress, Integer> inFlightByPeer = new HashMap<>();
   private long nextRequestId = 1;
   private int replicaInFlight;
@@ -479,7 +483,7 @@ public final class ReplicationCore {
     ReadPending read = new ReadPending(nextRequestId++, future, key, required, consistency);
     register(read, config.requestTimeoutNanos());
     if (candidates.size() > required) {
-      deadlines.add(new long[] {now + speculativeDelayNanos(), read.id, 1});
+      deadlines.add(new Due(now + speculativeDelayNanos(), read.id, true));
     }
     for (int i = 0; i < candidates.size(); i++) {
       if (i < required) {
@@ -721,7 +725,7 @@ public final class ReplicationCore {
   private void register(Pending p, long timeoutNanos) {
     p.deadline = now + timeoutNanos;
     pending.put(p.id, p);
-    deadlines.add(new long[] {p.deadline, p.id});
+    deadlines.add(new Due(p.deadline, p.id, false));
   }
 
   private void finish(Pending p) {
@@ -747,11 +751,11 @@ public final class ReplicationCore {
   /** Runs what is due: request deadlines, the bootstrap decision and stream retries. */
   public void onTick(long nowNanos) {
     now = nowNanos;
-    long[] head;
-    while ((head = deadlines.peek()) != null && head[0] <= nowNanos) {
+    Due head;
+    while ((head = deadlines.peek()) != null && head.atNanos() <= nowNanos) {
       deadlines.poll();
-      Pending p = pending.get(head[1]);
-      if (head.length == 3) {
+      Pending p = pending.get(head.requestId());
+      if (head.speculative()) {
         // A read's speculative retry: a replica is slow or silently gone (gossip has not
         // noticed yet), so ask one more instead of waiting out the whole timeout.
         if (p instanceof ReadPending read && !read.spare.isEmpty()) {
@@ -760,7 +764,7 @@ public final class ReplicationCore {
         }
         continue;
       }
-      if (p != null && p.deadline == head[0]) {
+      if (p != null && p.deadline == head.atNanos()) {
         finish(p);
         p.onTimeout();
       }
@@ -785,9 +789,9 @@ public final class ReplicationCore {
   /** The earliest time at which {@link #onTick} has work. */
   public long nextDeadlineNanos() {
     long next = Long.MAX_VALUE;
-    long[] head = deadlines.peek();
+    Due head = deadlines.peek();
     if (head != null) {
-      next = head[0];
+      next = head.atNanos();
     }
     if (state == RingMetadata.State.JOINING && bootstrap == null && !ringSyncInFlight) {
       next = Math.min(next, settleUntil);
