@@ -22,6 +22,7 @@ import org.ppdb.peer.node.NodeCore;
 import org.ppdb.peer.node.NodeLoop;
 import org.ppdb.peer.replication.DataConfig;
 import org.ppdb.peer.replication.EngineReplicaStore;
+import org.ppdb.peer.replication.LocalPath;
 import org.ppdb.peer.replication.ReplicatedKeyValueService;
 import org.ppdb.peer.replication.ReplicationCore;
 import org.ppdb.peer.replication.RingMember;
@@ -84,6 +85,8 @@ final class PeerData implements PeerInfoSource, AutoCloseable {
   private volatile NodeLoop loop;
   private volatile ReplicationCore replication;
   private volatile RingView view = RingView.EMPTY;
+  private EngineReplicaStore replicaStore;
+  private volatile LocalPath localPath;
 
   /** What client commands see of the ring; immutable. */
   record RingView(
@@ -197,8 +200,7 @@ final class PeerData implements PeerInfoSource, AutoCloseable {
             settings.replicationFactor(),
             settings.tokens(),
             clientAddress == null ? 0 : clientAddress.getPort());
-    return new NodeCore.DataPlane(
-        dataConfig,
+    replicaStore =
         new EngineReplicaStore(
             engine,
             storageExecutor,
@@ -208,10 +210,9 @@ final class PeerData implements PeerInfoSource, AutoCloseable {
                 current.submitCompletion(task);
               }
             },
-            System::currentTimeMillis),
-        System::currentTimeMillis,
-        joinedBefore,
-        loadRing());
+            System::currentTimeMillis);
+    return new NodeCore.DataPlane(
+        dataConfig, replicaStore, System::currentTimeMillis, joinedBefore, loadRing());
   }
 
   /** The ring members saved by the last run, or none (a bad file is reported and ignored). */
@@ -279,8 +280,22 @@ final class PeerData implements PeerInfoSource, AutoCloseable {
   /** Connects the client service to the node (called before the loop starts). */
   void attach(NodeLoop nodeLoop, NodeCore core) {
     this.loop = nodeLoop;
-    this.replication = core.replication();
-    service.attach(nodeLoop);
+    ReplicationCore r = core.replication();
+    this.replication = r;
+    // Requests this peer answers alone skip the node's thread; writes only when the engine does not
+    // sync its log per write (an fsync must not hold up a client event loop).
+    boolean inlineWrites =
+        config.data().storage() == DataSettings.StorageKind.MEMORY
+            || config.data().walSync() != DataSettings.WalSync.ALWAYS;
+    localPath =
+        new LocalPath(
+            r::localPlacement,
+            r.clock(),
+            replicaStore,
+            System::currentTimeMillis,
+            inlineWrites,
+            io.netty.util.internal.ThreadExecutorMap::currentExecutor);
+    service.attach(nodeLoop, localPath);
   }
 
   /** Refreshes the ring view; on the node's thread. */
@@ -332,18 +347,27 @@ final class PeerData implements PeerInfoSource, AutoCloseable {
         registry,
         "ppdb.data.writes",
         "Writes acknowledged at their level",
-        c -> c.counters().writes());
+        c -> c.counters().writes() + local(LocalPath::writes));
     counter(
         registry,
         "ppdb.data.writes.indeterminate",
         "Writes that timed out or failed on replicas: they may or may not have been applied",
-        c -> c.counters().writesIndeterminate());
-    counter(registry, "ppdb.data.reads", "Reads answered", c -> c.counters().reads());
+        c -> c.counters().writesIndeterminate() + local(LocalPath::writesIndeterminate));
+    counter(
+        registry,
+        "ppdb.data.reads",
+        "Reads answered",
+        c -> c.counters().reads() + local(LocalPath::reads));
     counter(
         registry,
         "ppdb.data.reads.failed",
         "Reads that timed out or failed",
-        c -> c.counters().readsFailed());
+        c -> c.counters().readsFailed() + local(LocalPath::readsFailed));
+    counter(
+        registry,
+        "ppdb.data.local.requests",
+        "Reads and writes this peer answered alone on the client's thread (one replica)",
+        c -> local(LocalPath::reads) + local(LocalPath::writes));
     counter(
         registry,
         "ppdb.data.unavailable",
@@ -407,6 +431,11 @@ final class PeerData implements PeerInfoSource, AutoCloseable {
     Gauge.builder("ppdb.storage.queue", storageExecutor, e -> e.getQueue().size())
         .description("Storage calls waiting for a thread")
         .register(registry);
+  }
+
+  private long local(java.util.function.ToLongFunction<LocalPath> counter) {
+    LocalPath path = localPath;
+    return path == null ? 0 : counter.applyAsLong(path);
   }
 
   private void counter(

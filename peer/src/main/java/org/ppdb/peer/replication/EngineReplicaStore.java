@@ -90,17 +90,60 @@ public final class EngineReplicaStore implements ReplicaStore {
 
   @Override
   public void read(byte[] key, BiConsumer<ReplicaRecord, Throwable> done) {
-    run(
-        () -> {
-          Record record = engine.getRecord(key);
-          if (record == null) {
-            return null;
-          }
-          return record.tombstone()
-              ? ReplicaRecord.tombstone(key, record.version())
-              : new ReplicaRecord(key, record.value(), record.version(), record.expiresAtMillis());
-        },
-        done);
+    run(() -> readNow(key), done);
+  }
+
+  /**
+   * Writes {@code record} on the calling thread, as {@link #write} does on a storage thread, and
+   * returns the version the engine holds for the key afterwards (the record's own, or a higher one
+   * that superseded it). Blocks while the engine syncs its log (sync policy {@code always}) or
+   * stalls writers; {@link LocalPath} calls it only where neither is expected to take long.
+   *
+   * @throws org.ppdb.storage.StorageException if the engine fails or refuses the write
+   */
+  public long writeNow(ReplicaRecord record) {
+    if (record.tombstone()) {
+      engine.delete(record.key(), record.version());
+    } else {
+      engine.put(record.key(), record.value(), record.version(), record.expiresAtMillis());
+    }
+    Record held = engine.getRecord(record.key()); // a memtable hit: the key was just written
+    return held == null ? record.version() : Math.max(record.version(), held.version());
+  }
+
+  /**
+   * Writes {@code records} on the calling thread as one atomic batch (one log record) and returns,
+   * per record, the version the engine holds for its key afterwards, as {@link #writeNow} does.
+   *
+   * @throws org.ppdb.storage.StorageException if the engine fails or refuses the batch
+   */
+  public long[] writeAllNow(List<ReplicaRecord> records) {
+    WriteBatch batch = new WriteBatch();
+    records.forEach(record -> add(batch, record));
+    engine.write(batch);
+    long[] held = new long[records.size()];
+    for (int i = 0; i < held.length; i++) {
+      ReplicaRecord record = records.get(i);
+      Record stored = engine.getRecord(record.key());
+      held[i] = stored == null ? record.version() : Math.max(record.version(), stored.version());
+    }
+    return held;
+  }
+
+  /**
+   * The stored record of {@code key} (value or tombstone, even if expired), or {@code null}, read
+   * on the calling thread.
+   *
+   * @throws org.ppdb.storage.StorageException if the engine fails
+   */
+  public ReplicaRecord readNow(byte[] key) {
+    Record record = engine.getRecord(key);
+    if (record == null) {
+      return null;
+    }
+    return record.tombstone()
+        ? ReplicaRecord.tombstone(key, record.version())
+        : new ReplicaRecord(key, record.value(), record.version(), record.expiresAtMillis());
   }
 
   @Override

@@ -17,6 +17,9 @@ import org.ppdb.peer.node.NodeLoop;
  * {@link ReplicationCore} coordinates it across the key's replicas. The client front ends (Redis
  * protocol) call it from their event loops.
  *
+ * <p>Requests this peer answers alone (one replica: N = 1, a one-peer ring, reads at ONE from a
+ * replica) are served on the caller's thread by a {@link LocalPath} when one is attached.
+ *
  * <p>Cost: one hand-off to the node's queue per request, plus what the coordination costs. A full
  * node queue refuses the request at once with {@link OverloadedException} (backpressure: nothing
  * was done). Stages complete on the node's thread; callers must not block in their continuations.
@@ -24,6 +27,7 @@ import org.ppdb.peer.node.NodeLoop;
  */
 public final class ReplicatedKeyValueService implements KeyValueService {
   private volatile NodeLoop loop;
+  private volatile LocalPath local;
 
   /**
    * A service that refuses requests (as overloaded: the peer is starting) until {@link #attach}
@@ -33,11 +37,27 @@ public final class ReplicatedKeyValueService implements KeyValueService {
 
   /** Starts serving through {@code nodeLoop}. */
   public void attach(NodeLoop nodeLoop) {
+    attach(nodeLoop, null);
+  }
+
+  /**
+   * Starts serving through {@code nodeLoop}, and answers the requests this peer serves alone on the
+   * caller's thread through {@code localPath} (null: every request goes to the node).
+   */
+  public void attach(NodeLoop nodeLoop, LocalPath localPath) {
+    this.local = localPath;
     this.loop = java.util.Objects.requireNonNull(nodeLoop, "nodeLoop");
   }
 
   @Override
   public CompletionStage<Optional<StoredValue>> get(byte[] key, Consistency consistency) {
+    LocalPath path = local;
+    if (path != null) {
+      CompletableFuture<Optional<StoredValue>> answered = path.tryRead(key, consistency);
+      if (answered != null) {
+        return answered;
+      }
+    }
     return onNode((core, now) -> core.get(key, consistency, now));
   }
 
@@ -48,13 +68,34 @@ public final class ReplicatedKeyValueService implements KeyValueService {
       throw new IllegalArgumentException(
           "expiresAtMillis: " + expiresAtMillis + " (expected: >= 0)");
     }
+    LocalPath path = local;
+    if (path != null) {
+      CompletableFuture<Long> answered =
+          path.tryWrite(key, value, expiresAtMillis, consistency, coordinator);
+      if (answered != null) {
+        return answered;
+      }
+    }
     return onNode((core, now) -> core.put(key, value, expiresAtMillis, consistency, now));
   }
 
   @Override
   public CompletionStage<Long> delete(byte[] key, Consistency consistency) {
+    LocalPath path = local;
+    if (path != null) {
+      CompletableFuture<Long> answered = path.tryWrite(key, null, 0, consistency, coordinator);
+      if (answered != null) {
+        return answered;
+      }
+    }
     return onNode((core, now) -> core.delete(key, consistency, now));
   }
+
+  private final LocalPath.Coordinator coordinator =
+      (key, value, expiresAtMillis, consistency) ->
+          value == null
+              ? onNode((core, now) -> core.delete(key, consistency, now))
+              : onNode((core, now) -> core.put(key, value, expiresAtMillis, consistency, now));
 
   @Override
   public CompletionStage<ScanPage> scan(byte[] afterKey, int limit, Consistency consistency) {

@@ -114,6 +114,9 @@ public final class ReplicationCore {
   private TokenRing<NodeId> fullRing = readRing;
   private TokenRing<NodeId> previousRing;
   private long previousRingUntil;
+  // Written on the node's thread, read by client threads (LocalPath): a new instance on every
+  // change of an input, never mutated.
+  private volatile LocalPlacement placement;
 
   private final Map<Long, Pending> pending = new HashMap<>();
 
@@ -294,6 +297,24 @@ public final class ReplicationCore {
       }
       output.saveRing(placed);
     }
+    publishPlacement();
+  }
+
+  private void publishPlacement() {
+    placement =
+        new LocalPlacement(
+            self,
+            readRing,
+            state == RingMetadata.State.NORMAL,
+            fullRing == readRing && previousRing == null);
+  }
+
+  /**
+   * What this peer answers from its own store alone, as of the last change of the ring, its state
+   * or a pending replica; {@code null} before {@link #start}. Any thread may call it.
+   */
+  public LocalPlacement localPlacement() {
+    return placement;
   }
 
   private static boolean sameTokens(Map<NodeId, long[]> a, Map<NodeId, long[]> b) {
@@ -391,6 +412,7 @@ public final class ReplicationCore {
         targets.addAll(previousRing.replicasForKey(key));
       } else {
         previousRing = null;
+        publishPlacement();
       }
     }
     int required = consistency.required(natural.size()) + (targets.size() - natural.size());
@@ -783,6 +805,7 @@ public final class ReplicationCore {
     }
     if (previousRing != null && nowNanos >= previousRingUntil) {
       previousRing = null;
+      publishPlacement();
     }
   }
 
@@ -1407,7 +1430,7 @@ public final class ReplicationCore {
     }
   }
 
-  private static String describe(Throwable error) {
+  static String describe(Throwable error) {
     if (error instanceof KeyValueException) {
       return error.getMessage();
     }

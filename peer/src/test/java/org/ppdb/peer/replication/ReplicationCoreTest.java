@@ -273,4 +273,35 @@ class ReplicationCoreTest {
     write(c, 0, "k", "v");
     assertThat(read(c, 0, "k", Consistency.QUORUM)).isPresent();
   }
+
+  @Test
+  void theLocalPlacementFollowsStateJoinsAndTheGraceOfAMovedRange() {
+    MiniCluster c = new MiniCluster(CONFIG);
+    MiniCluster.Node first = c.add(false);
+    c.start();
+    byte[] key = bytes("k");
+    assertThat(first.core.localPlacement().writesLocally(key)).as("joining").isFalse();
+    assertThat(first.core.localPlacement().readsLocally(key, Consistency.ONE)).isFalse();
+    c.advance(CONFIG.bootstrapSettleNanos() + TimeUnit.MILLISECONDS.toNanos(200));
+    assertThat(first.core.localPlacement().writesLocally(key))
+        .as("the only member of the ring")
+        .isTrue();
+    assertThat(first.core.localPlacement().readsLocally(key, Consistency.ALL)).isTrue();
+
+    MiniCluster.Node joiner = c.add(false);
+    c.start();
+    c.gossip();
+    assertThat(first.core.localPlacement().writesLocally(key))
+        .as("a joining member is a pending replica of every write")
+        .isFalse();
+    assertThat(first.core.localPlacement().readsLocally(key, Consistency.QUORUM))
+        .as("reads ignore joining members")
+        .isTrue();
+    c.advance(CONFIG.bootstrapSettleNanos() + TimeUnit.SECONDS.toNanos(1));
+    assertThat(joiner.core.state()).isEqualTo(RingMetadata.State.NORMAL);
+    // Two serving members of N = 3: every key on both; ONE is answered by either itself.
+    assertThat(first.core.localPlacement().writesLocally(key)).isFalse();
+    assertThat(first.core.localPlacement().readsLocally(key, Consistency.ONE)).isTrue();
+    assertThat(first.core.localPlacement().readsLocally(key, Consistency.QUORUM)).isFalse();
+  }
 }

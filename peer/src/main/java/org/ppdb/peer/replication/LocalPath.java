@@ -1,0 +1,360 @@
+package org.ppdb.peer.replication;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.LongSupplier;
+import java.util.function.Supplier;
+import org.ppdb.peer.api.Consistency;
+import org.ppdb.peer.api.RequestTimeoutException;
+import org.ppdb.peer.api.StoredValue;
+import org.ppdb.peer.clock.HybridClock;
+
+/**
+ * Serves the requests this peer answers alone ({@link LocalPlacement}) on the calling thread — the
+ * client connection's event loop — instead of handing them to the node's thread, which hands the
+ * storage call to a storage thread, whose answer comes back through the node's thread to the event
+ * loop: four thread hand-offs, each a wake-up and often a context switch on a small machine, for a
+ * request that involves no other peer. Redis serves every request on the connection's thread; so
+ * does this path, for the one-replica cases (N = 1, a one-peer ring, reads at ONE from a replica).
+ *
+ * <p>Correctness: a local write is stamped by the peer's {@link HybridClock} (thread-safe), written
+ * to the engine, and stamped anew above a newer version the engine holds, as the coordinator does
+ * on a replica's {@code supersededBy} answer. The placement is read before and after the engine
+ * call: if it changed meanwhile (a member started joining, say), the caller falls back to the
+ * coordinator, which sends the write to every replica the new placement names — so a write the
+ * engine took after a bootstrap stream's snapshot still reaches the joining peer. (The node's
+ * thread publishes a new placement before it serves any stream of the new ring, and a stream's
+ * snapshot is taken after that, so a write that saw the old placement after it finished is in the
+ * snapshot.)
+ *
+ * <p>Blocking: an engine write blocks while the engine syncs its log, so writes take this path only
+ * when the log is not synced per write ({@code inlineWrites}, false with {@code --wal-sync
+ * always}); they may still wait briefly for a group commit, or longer when the engine stalls
+ * writers (which then holds back this connection's event loop: backpressure). A read may read a
+ * table block from the page cache or the disk.
+ *
+ * <p>Thread-safe. Cost: a ring lookup, a clock tick and the engine call; no allocation beyond the
+ * record and the completed future.
+ */
+public final class LocalPath {
+  private final Supplier<LocalPlacement> placement;
+  private final HybridClock clock;
+  private final EngineReplicaStore store;
+  private final LongSupplier epochMillis;
+  private final boolean inlineWrites;
+  private final Supplier<Executor> currentLoop;
+  private final ThreadLocal<WriteGroup> groups = ThreadLocal.withInitial(WriteGroup::new);
+
+  private final LongAdder writes = new LongAdder();
+  private final LongAdder writesIndeterminate = new LongAdder();
+  private final LongAdder reads = new LongAdder();
+  private final LongAdder readsFailed = new LongAdder();
+  private final LongAdder restamped = new LongAdder();
+  private final LongAdder fallbacks = new LongAdder();
+
+  /**
+   * @param placement the node's latest placement ({@link ReplicationCore#localPlacement()}); null
+   *     while the node is starting
+   * @param clock the peer's clock, shared with the node's coordinator
+   * @param store the peer's replica store, called synchronously
+   * @param epochMillis the wall clock that decides whether a value has expired
+   * @param inlineWrites whether writes may run on the caller's thread (false when every write waits
+   *     for a log sync)
+   * @param currentLoop the event loop the calling thread runs, or null on any other thread (in
+   *     production Netty's {@code ThreadExecutorMap::currentExecutor})
+   */
+  public LocalPath(
+      Supplier<LocalPlacement> placement,
+      HybridClock clock,
+      EngineReplicaStore store,
+      LongSupplier epochMillis,
+      boolean inlineWrites,
+      Supplier<Executor> currentLoop) {
+    this.placement = Objects.requireNonNull(placement, "placement");
+    this.clock = Objects.requireNonNull(clock, "clock");
+    this.store = Objects.requireNonNull(store, "store");
+    this.epochMillis = Objects.requireNonNull(epochMillis, "epochMillis");
+    this.inlineWrites = inlineWrites;
+    this.currentLoop = Objects.requireNonNull(currentLoop, "currentLoop");
+  }
+
+  /** The coordinator's write, which a local write falls back to when the placement changed. */
+  @FunctionalInterface
+  public interface Coordinator {
+    /** Writes through the node's coordinator, as if the local path had not been tried. */
+    CompletionStage<Long> write(
+        byte[] key, byte[] value, long expiresAtMillis, Consistency consistency);
+  }
+
+  /** Most writes one engine batch of an event loop carries. */
+  static final int GROUP_MAX = 256;
+
+  /**
+   * Writes {@code key} here when this peer is its only replica; returns its result (complete, or
+   * completing later on this thread), or {@code null} when the request must go through the
+   * coordinator (nothing was written).
+   *
+   * <p>On an event loop ({@code currentLoop} names one), writes gather until the loop has handled
+   * the I/O it is handling now, then go to the engine as one batch: one log append and one group
+   * commit for every command that arrived in the same round, from every connection of the loop,
+   * instead of one each, with no wait for another thread. Elsewhere a write is applied at once.
+   *
+   * @param value the value, or {@code null} for a tombstone
+   * @param coordinator where the write goes if the placement changes before it is applied
+   */
+  public CompletableFuture<Long> tryWrite(
+      byte[] key,
+      byte[] value,
+      long expiresAtMillis,
+      Consistency consistency,
+      Coordinator coordinator) {
+    if (!inlineWrites) {
+      return null;
+    }
+    LocalPlacement current = placement.get();
+    if (current == null || !current.writesLocally(key)) {
+      return null;
+    }
+    LocalWrite write =
+        new LocalWrite(
+            key, value, expiresAtMillis, consistency, coordinator, new CompletableFuture<>(), 1);
+    Executor loop = currentLoop.get();
+    if (loop == null) {
+      commit(List.of(write));
+      return write.future;
+    }
+    WriteGroup group = groups.get();
+    group.writes.add(write);
+    if (group.writes.size() >= GROUP_MAX) {
+      commit(group.take());
+    } else if (!group.scheduled) {
+      group.scheduled = true;
+      try {
+        loop.execute(
+            () -> {
+              group.scheduled = false;
+              commit(group.take());
+            });
+      } catch (RejectedExecutionException e) {
+        group.scheduled = false; // the loop is shutting down: apply what gathered now
+        commit(group.take());
+      }
+    }
+    return write.future;
+  }
+
+  /** Writes gathered on one event loop's thread. */
+  private static final class WriteGroup {
+    List<LocalWrite> writes = new ArrayList<>();
+    boolean scheduled;
+
+    List<LocalWrite> take() {
+      List<LocalWrite> taken = writes;
+      writes = new ArrayList<>();
+      return taken;
+    }
+  }
+
+  private record LocalWrite(
+      byte[] key,
+      byte[] value,
+      long expiresAtMillis,
+      Consistency consistency,
+      Coordinator coordinator,
+      CompletableFuture<Long> future,
+      int attempt) {
+
+    LocalWrite again() {
+      return new LocalWrite(
+          key, value, expiresAtMillis, consistency, coordinator, future, attempt + 1);
+    }
+
+    ReplicaRecord record(long version) {
+      return value == null
+          ? ReplicaRecord.tombstone(key, version)
+          : new ReplicaRecord(key, value, version, expiresAtMillis);
+    }
+  }
+
+  /** Applies {@code batch} as one engine batch and completes them (or hands them on). */
+  private void commit(List<LocalWrite> batch) {
+    if (batch.isEmpty()) {
+      return;
+    }
+    LocalPlacement before = placement.get();
+    List<LocalWrite> local = new ArrayList<>(batch.size());
+    for (LocalWrite write : batch) {
+      if (before != null && before.writesLocally(write.key())) {
+        local.add(write);
+      } else {
+        fallBack(write); // the placement changed since the write was accepted
+      }
+    }
+    if (local.isEmpty()) {
+      return;
+    }
+    List<ReplicaRecord> records = new ArrayList<>(local.size());
+    for (LocalWrite write : local) {
+      records.add(write.record(clock.now()));
+    }
+    long[] held;
+    try {
+      held = store.writeAllNow(records);
+    } catch (RuntimeException e) {
+      String why = ReplicationCore.describe(e);
+      for (LocalWrite write : local) {
+        writesIndeterminate.increment();
+        write
+            .future()
+            .completeExceptionally(
+                new RequestTimeoutException(
+                    true,
+                    write.consistency()
+                        + ": 0 of 1 acknowledgements, 1 replicas failed, last: "
+                        + why));
+      }
+      return;
+    }
+    if (placement.get() != before) {
+      // A member started joining (or a range moved) while the batch was applied: the coordinator
+      // writes each again, to every replica of the new placement.
+      for (LocalWrite write : local) {
+        fallBack(write);
+      }
+      return;
+    }
+    List<LocalWrite> again = new ArrayList<>();
+    for (int i = 0; i < records.size(); i++) {
+      LocalWrite write = local.get(i);
+      long version = records.get(i).version();
+      if (held[i] <= version || writtenInBatch(records, i, held[i])) {
+        writes.increment();
+        write.future().complete(version);
+      } else if (write.attempt() >= ReplicationCore.WRITE_ATTEMPTS_MAX) {
+        writesIndeterminate.increment();
+        write
+            .future()
+            .completeExceptionally(
+                new RequestTimeoutException(
+                    true,
+                    write.consistency()
+                        + ": still superseded by newer versions after "
+                        + write.attempt()
+                        + " attempts (concurrent writers)"));
+      } else {
+        // The engine holds a newer version (written under a clock that ran ahead): stamp above it.
+        clock.observe(held[i]);
+        restamped.increment();
+        again.add(write.again());
+      }
+    }
+    commit(again);
+  }
+
+  /**
+   * Whether the newer version the engine holds for record {@code i}'s key is a later write of the
+   * same batch: that one was stamped later, so it is the later write and this one simply lost.
+   */
+  private static boolean writtenInBatch(List<ReplicaRecord> records, int i, long held) {
+    byte[] key = records.get(i).key();
+    for (ReplicaRecord other : records) {
+      if (other.version() == held && Arrays.equals(other.key(), key)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private void fallBack(LocalWrite write) {
+    fallbacks.increment();
+    CompletionStage<Long> stage;
+    try {
+      stage =
+          write
+              .coordinator()
+              .write(write.key(), write.value(), write.expiresAtMillis(), write.consistency());
+    } catch (RuntimeException e) {
+      write.future().completeExceptionally(e);
+      return;
+    }
+    stage.whenComplete(
+        (version, error) -> {
+          if (error != null) {
+            write.future().completeExceptionally(error);
+          } else {
+            write.future().complete(version);
+          }
+        });
+  }
+
+  /**
+   * Reads {@code key} here when this peer's replica answers it at {@code consistency}; returns the
+   * completed result, or {@code null} when the request must go through the coordinator.
+   */
+  public CompletableFuture<Optional<StoredValue>> tryRead(byte[] key, Consistency consistency) {
+    LocalPlacement current = placement.get();
+    if (current == null || !current.readsLocally(key, consistency)) {
+      return null;
+    }
+    ReplicaRecord record;
+    try {
+      record = store.readNow(key);
+    } catch (RuntimeException e) {
+      readsFailed.increment();
+      return CompletableFuture.failedFuture(
+          new RequestTimeoutException(
+              false,
+              consistency
+                  + ": 0 of 1 replicas answered, last error: "
+                  + ReplicationCore.describe(e)));
+    }
+    reads.increment();
+    if (record == null) {
+      return CompletableFuture.completedFuture(Optional.empty());
+    }
+    clock.observe(record.version());
+    return CompletableFuture.completedFuture(
+        record.isLive(epochMillis.getAsLong())
+            ? Optional.of(
+                new StoredValue(record.value(), record.expiresAtMillis(), record.version()))
+            : Optional.empty());
+  }
+
+  /** Writes acknowledged on this path. */
+  public long writes() {
+    return writes.sum();
+  }
+
+  /** Writes on this path that failed in the engine or stayed superseded (indeterminate). */
+  public long writesIndeterminate() {
+    return writesIndeterminate.sum();
+  }
+
+  /** Reads answered on this path. */
+  public long reads() {
+    return reads.sum();
+  }
+
+  /** Reads on this path the engine failed. */
+  public long readsFailed() {
+    return readsFailed.sum();
+  }
+
+  /** Writes stamped anew above a newer stored version. */
+  public long restamped() {
+    return restamped.sum();
+  }
+
+  /** Writes handed to the coordinator because the placement changed before they were applied. */
+  public long fallbacks() {
+    return fallbacks.sum();
+  }
+}

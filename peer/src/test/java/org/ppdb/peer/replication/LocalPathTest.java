@@ -1,0 +1,294 @@
+package org.ppdb.peer.replication;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Test;
+import org.ppdb.peer.api.Consistency;
+import org.ppdb.peer.api.RequestTimeoutException;
+import org.ppdb.peer.api.StoredValue;
+import org.ppdb.peer.clock.HybridClock;
+import org.ppdb.peer.identity.NodeId;
+import org.ppdb.peer.ring.KeyHash;
+import org.ppdb.peer.ring.TokenRing;
+import org.ppdb.storage.Record;
+import org.ppdb.storage.StorageEngine;
+import org.ppdb.storage.memory.MemoryStorage;
+
+class LocalPathTest {
+  private static final NodeId SELF = node(1);
+  private static final long NOW_MILLIS = 1_800_000_000_000L;
+
+  private final StorageEngine memory = MemoryStorage.open();
+  private final AtomicInteger engineWrites = new AtomicInteger();
+  private Runnable duringEngineWrite = () -> {};
+  private final StorageEngine engine = countingWrites(memory);
+  private final EngineReplicaStore store =
+      new EngineReplicaStore(engine, Runnable::run, Runnable::run, () -> NOW_MILLIS);
+  private final HybridClock clock = new HybridClock(() -> NOW_MILLIS, 7, 1_000);
+  private final AtomicReference<LocalPlacement> placement =
+      new AtomicReference<>(placement(List.of(SELF), 1, true, true));
+  private final ArrayDeque<Runnable> loopTasks = new ArrayDeque<>();
+  private final Executor loop = loopTasks::add;
+  private Executor currentLoop; // null: the caller is not on an event loop
+  private final List<String> coordinated = new ArrayList<>();
+  private final LocalPath.Coordinator coordinator =
+      (key, value, expiresAtMillis, consistency) -> {
+        coordinated.add(new String(key, StandardCharsets.UTF_8));
+        return CompletableFuture.completedFuture(42L);
+      };
+
+  private LocalPath path(boolean inlineWrites) {
+    return new LocalPath(
+        placement::get, clock, store, () -> NOW_MILLIS, inlineWrites, () -> currentLoop);
+  }
+
+  private static NodeId node(int n) {
+    byte[] id = new byte[20];
+    id[0] = (byte) n;
+    return NodeId.of(id);
+  }
+
+  private static byte[] b(String s) {
+    return s.getBytes(StandardCharsets.UTF_8);
+  }
+
+  private static LocalPlacement placement(
+      List<NodeId> members, int replicationFactor, boolean serving, boolean noPending) {
+    Map<NodeId, long[]> tokens = new TreeMap<>();
+    for (NodeId member : members) {
+      tokens.put(member, KeyHash.tokensFor(member.toBytes(), 8));
+    }
+    return new LocalPlacement(SELF, TokenRing.of(tokens, replicationFactor), serving, noPending);
+  }
+
+  /** The memory engine, counting write(batch) calls and running a hook inside each. */
+  private StorageEngine countingWrites(StorageEngine target) {
+    return (StorageEngine)
+        Proxy.newProxyInstance(
+            StorageEngine.class.getClassLoader(),
+            new Class<?>[] {StorageEngine.class},
+            (proxy, method, args) -> {
+              if (method.getName().equals("write") || method.getName().equals("put")) {
+                engineWrites.incrementAndGet();
+                duringEngineWrite.run();
+              }
+              try {
+                return method.invoke(target, args);
+              } catch (InvocationTargetException e) {
+                throw e.getCause();
+              }
+            });
+  }
+
+  private static Throwable failure(CompletableFuture<?> future) {
+    assertThat(future).isDone();
+    try {
+      future.get();
+      throw new AssertionError("expected a failure, got " + future.join());
+    } catch (ExecutionException e) {
+      return e.getCause();
+    } catch (InterruptedException e) {
+      throw new AssertionError(e);
+    }
+  }
+
+  private void runLoop() {
+    while (!loopTasks.isEmpty()) {
+      loopTasks.poll().run();
+    }
+  }
+
+  @Test
+  void theOnlyReplicaWritesAndReadsOnTheCallersThread() {
+    LocalPath path = path(true);
+    CompletableFuture<Long> write = path.tryWrite(b("k"), b("v"), 0, Consistency.QUORUM, null);
+    assertThat(write).isCompleted();
+    long version = write.join();
+    Record stored = memory.getRecord(b("k"));
+    assertThat(stored.value()).isEqualTo(b("v"));
+    assertThat(stored.version()).isEqualTo(version);
+
+    Optional<StoredValue> read = path.tryRead(b("k"), Consistency.ALL).join();
+    assertThat(read).isPresent();
+    assertThat(read.get().value()).isEqualTo(b("v"));
+    assertThat(read.get().version()).isEqualTo(version);
+
+    CompletableFuture<Long> delete = path.tryWrite(b("k"), null, 0, Consistency.QUORUM, null);
+    assertThat(delete.join()).isGreaterThan(version);
+    assertThat(path.tryRead(b("k"), Consistency.QUORUM).join()).isEmpty();
+    assertThat(path.writes()).isEqualTo(2);
+    assertThat(path.reads()).isEqualTo(2);
+  }
+
+  @Test
+  void expiredValuesReadAsAbsent() {
+    LocalPath path = path(true);
+    path.tryWrite(b("gone"), b("v"), NOW_MILLIS - 1, Consistency.ONE, null).join();
+    path.tryWrite(b("kept"), b("v"), NOW_MILLIS + 60_000, Consistency.ONE, null).join();
+    assertThat(path.tryRead(b("gone"), Consistency.ONE).join()).isEmpty();
+    assertThat(path.tryRead(b("kept"), Consistency.ONE).join().get().expiresAtMillis())
+        .isEqualTo(NOW_MILLIS + 60_000);
+  }
+
+  @Test
+  void writesOfOneEventLoopRoundGoToTheEngineAsOneBatch() {
+    currentLoop = loop;
+    LocalPath path = path(true);
+    List<CompletableFuture<Long>> writes = new ArrayList<>();
+    for (int i = 0; i < 5; i++) {
+      writes.add(path.tryWrite(b("k" + i), b("v" + i), 0, Consistency.QUORUM, null));
+    }
+    // The same key twice in one round: the later write wins, and neither is stamped anew.
+    writes.add(path.tryWrite(b("k0"), b("later"), 0, Consistency.QUORUM, null));
+    assertThat(writes).noneMatch(CompletableFuture::isDone);
+    assertThat(loopTasks).as("one commit task per round").hasSize(1);
+    assertThat(engineWrites).hasValue(0);
+
+    runLoop();
+    assertThat(writes).allMatch(f -> f.isDone() && !f.isCompletedExceptionally());
+    assertThat(engineWrites).as("one engine batch").hasValue(1);
+    for (int i = 1; i < writes.size(); i++) {
+      assertThat(writes.get(i).join()).isGreaterThan(writes.get(i - 1).join());
+    }
+    assertThat(memory.get(b("k0"))).isEqualTo(b("later"));
+    assertThat(memory.get(b("k4"))).isEqualTo(b("v4"));
+    assertThat(path.restamped()).isZero();
+    assertThat(path.writes()).isEqualTo(6);
+  }
+
+  @Test
+  void aRoundIsCutAtTheGroupLimit() {
+    currentLoop = loop;
+    LocalPath path = path(true);
+    List<CompletableFuture<Long>> writes = new ArrayList<>();
+    for (int i = 0; i < LocalPath.GROUP_MAX + 3; i++) {
+      writes.add(path.tryWrite(b("k" + i), b("v"), 0, Consistency.ONE, null));
+    }
+    assertThat(writes.subList(0, LocalPath.GROUP_MAX)).allMatch(CompletableFuture::isDone);
+    assertThat(writes.subList(LocalPath.GROUP_MAX, writes.size()))
+        .noneMatch(CompletableFuture::isDone);
+    runLoop();
+    assertThat(writes).allMatch(CompletableFuture::isDone);
+    assertThat(engineWrites).hasValue(2);
+  }
+
+  @Test
+  void aWriteIsStampedAboveANewerStoredVersion() {
+    LocalPath path = path(true);
+    long ahead = clock.now() + (10_000L << 20); // written by a peer whose clock ran 10 s ahead
+    memory.put(b("k"), b("from the future"), ahead);
+    long version = path.tryWrite(b("k"), b("now"), 0, Consistency.QUORUM, null).join();
+    assertThat(version).isGreaterThan(ahead);
+    assertThat(memory.get(b("k"))).isEqualTo(b("now"));
+    assertThat(path.restamped()).isEqualTo(1);
+  }
+
+  @Test
+  void aPlacementChangeDuringTheWriteHandsItToTheCoordinator() {
+    LocalPath path = path(true);
+    // A member starts joining while the engine applies the write: the joiner may have taken its
+    // stream snapshot already, so the coordinator must send the write to it too.
+    duringEngineWrite =
+        () -> placement.set(placement(List.of(SELF, node(2)), 1, true, /* noPending */ false));
+    CompletableFuture<Long> write =
+        path.tryWrite(b("k"), b("v"), 0, Consistency.QUORUM, coordinator);
+    assertThat(write.join()).isEqualTo(42L);
+    assertThat(coordinated).containsExactly("k");
+    assertThat(path.fallbacks()).isEqualTo(1);
+    assertThat(path.writes()).isZero();
+  }
+
+  @Test
+  void aPlacementChangeBeforeTheRoundCommitsHandsTheWritesToTheCoordinator() {
+    currentLoop = loop;
+    LocalPath path = path(true);
+    CompletableFuture<Long> write = path.tryWrite(b("k"), b("v"), 0, Consistency.ONE, coordinator);
+    placement.set(placement(List.of(SELF), 1, true, false));
+    runLoop();
+    assertThat(write.join()).isEqualTo(42L);
+    assertThat(engineWrites).hasValue(0);
+    assertThat(memory.get(b("k"))).isNull();
+  }
+
+  @Test
+  void requestsThatNeedOtherReplicasAreNotTaken() {
+    LocalPath path = path(true);
+    placement.set(placement(List.of(SELF, node(2), node(3)), 3, true, true));
+    assertThat(path.tryWrite(b("k"), b("v"), 0, Consistency.ONE, coordinator)).isNull();
+    assertThat(path.tryRead(b("k"), Consistency.QUORUM)).isNull();
+    assertThat(path.tryRead(b("k"), Consistency.ONE))
+        .as("a replica answers ONE itself")
+        .isNotNull();
+
+    placement.set(placement(List.of(SELF), 1, false, true));
+    assertThat(path.tryWrite(b("k"), b("v"), 0, Consistency.ONE, coordinator))
+        .as("joining")
+        .isNull();
+    assertThat(path.tryRead(b("k"), Consistency.ONE)).isNull();
+
+    placement.set(placement(List.of(SELF), 1, true, false));
+    assertThat(path.tryWrite(b("k"), b("v"), 0, Consistency.ONE, coordinator))
+        .as("a pending replica")
+        .isNull();
+    assertThat(path.tryRead(b("k"), Consistency.QUORUM)).isNotNull();
+
+    placement.set(null);
+    assertThat(path.tryRead(b("k"), Consistency.ONE)).as("starting").isNull();
+    assertThat(path(false).tryWrite(b("k"), b("v"), 0, Consistency.ONE, coordinator))
+        .as("log synced per write")
+        .isNull();
+    assertThat(engineWrites).hasValue(0);
+  }
+
+  @Test
+  void withNEqualOneOnlyTheKeysThisPeerOwnsAreLocal() {
+    LocalPath path = path(true);
+    placement.set(placement(List.of(SELF, node(2), node(3)), 1, true, true));
+    TokenRing<NodeId> ring = placementRing(List.of(SELF, node(2), node(3)));
+    int local = 0;
+    for (int i = 0; i < 200; i++) {
+      byte[] key = b("key" + i);
+      boolean mine = ring.replicasForKey(key).get(0).equals(SELF);
+      CompletableFuture<Long> write = path.tryWrite(key, b("v"), 0, Consistency.ALL, coordinator);
+      assertThat(write != null).as("key%d local", i).isEqualTo(mine);
+      local += mine ? 1 : 0;
+    }
+    assertThat(local).isBetween(1, 199);
+  }
+
+  private static TokenRing<NodeId> placementRing(List<NodeId> members) {
+    Map<NodeId, long[]> tokens = new TreeMap<>();
+    for (NodeId member : members) {
+      tokens.put(member, KeyHash.tokensFor(member.toBytes(), 8));
+    }
+    return TokenRing.of(tokens, 1);
+  }
+
+  @Test
+  void anEngineFailureIsIndeterminateForWritesAndAFailureForReads() {
+    LocalPath path = path(true);
+    memory.close();
+    Throwable write = failure(path.tryWrite(b("k"), b("v"), 0, Consistency.QUORUM, null));
+    assertThat(write).isInstanceOf(RequestTimeoutException.class);
+    assertThat(((RequestTimeoutException) write).write()).isTrue();
+    assertThat(write.getMessage()).contains("1 replicas failed");
+    Throwable read = failure(path.tryRead(b("k"), Consistency.QUORUM));
+    assertThat(read).isInstanceOf(RequestTimeoutException.class);
+    assertThat(path.writesIndeterminate()).isEqualTo(1);
+    assertThat(path.readsFailed()).isEqualTo(1);
+  }
+}
