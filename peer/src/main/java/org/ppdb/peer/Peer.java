@@ -50,6 +50,7 @@ import org.ppdb.peer.node.NodeConfig;
 import org.ppdb.peer.node.NodeCore;
 import org.ppdb.peer.node.NodeLoop;
 import org.ppdb.peer.node.NodeOutput;
+import org.ppdb.peer.replication.DataMessage;
 import org.ppdb.peer.security.ClusterKeyring;
 import org.ppdb.peer.security.ClusterSecurity;
 import org.ppdb.peer.security.DatagramSealer;
@@ -164,7 +165,7 @@ public final class Peer implements AutoCloseable {
               data.dataPlane());
       output.core = core;
       NodeLoop loop = new NodeLoop(core, System::nanoTime, config.nodeQueueCapacity(), onFailure);
-      data.attach(loop, core);
+      data.attach(loop, core, output::sendStream);
       peer =
           new Peer(
               config, identity, security, transport, loop, advertised, registry, metrics, data);
@@ -559,6 +560,10 @@ public final class Peer implements AutoCloseable {
       Peer current = peer;
       if (current != null) {
         current.countReceived(message);
+        if (message instanceof DataMessage.Mutate mutate
+            && current.data.serveInline(from, mutate)) {
+          return; // a replica write, applied on this transport thread (ReplicaPath)
+        }
         current.loop.submit(core -> core.onStream(from, message, current.loop.nanoTime()));
       }
     }

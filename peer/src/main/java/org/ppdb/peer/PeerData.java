@@ -16,13 +16,16 @@ import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BiConsumer;
 import java.util.function.ToDoubleFunction;
 import org.ppdb.peer.identity.NodeId;
 import org.ppdb.peer.node.NodeCore;
 import org.ppdb.peer.node.NodeLoop;
 import org.ppdb.peer.replication.DataConfig;
+import org.ppdb.peer.replication.DataMessage;
 import org.ppdb.peer.replication.EngineReplicaStore;
 import org.ppdb.peer.replication.LocalPath;
+import org.ppdb.peer.replication.ReplicaPath;
 import org.ppdb.peer.replication.ReplicatedKeyValueService;
 import org.ppdb.peer.replication.ReplicationCore;
 import org.ppdb.peer.replication.RingMember;
@@ -87,6 +90,7 @@ final class PeerData implements PeerInfoSource, AutoCloseable {
   private volatile RingView view = RingView.EMPTY;
   private EngineReplicaStore replicaStore;
   private volatile LocalPath localPath;
+  private volatile ReplicaPath replicaPath;
 
   /** What client commands see of the ring; immutable. */
   record RingView(
@@ -278,7 +282,8 @@ final class PeerData implements PeerInfoSource, AutoCloseable {
   }
 
   /** Connects the client service to the node (called before the loop starts). */
-  void attach(NodeLoop nodeLoop, NodeCore core) {
+  void attach(
+      NodeLoop nodeLoop, NodeCore core, BiConsumer<InetSocketAddress, DataMessage> sendToPeer) {
     this.loop = nodeLoop;
     ReplicationCore r = core.replication();
     this.replication = r;
@@ -296,6 +301,32 @@ final class PeerData implements PeerInfoSource, AutoCloseable {
             inlineWrites,
             io.netty.util.internal.ThreadExecutorMap::currentExecutor);
     service.attach(nodeLoop, localPath);
+    replicaPath =
+        new ReplicaPath(
+            r.clock(),
+            replicaStore,
+            sendToPeer,
+            inlineWrites,
+            io.netty.util.internal.ThreadExecutorMap::currentExecutor);
+  }
+
+  /**
+   * Applies a replica write or answers a replica read received from {@code from} on the transport
+   * thread that received it; false when the message must be queued for the node's thread instead.
+   */
+  boolean serveInline(InetSocketAddress from, DataMessage message) {
+    ReplicaPath path = replicaPath;
+    if (path == null) {
+      return false;
+    }
+    if (message instanceof DataMessage.Mutate mutate) {
+      return path.tryServe(from, mutate);
+    }
+    if (message instanceof DataMessage.Read read) {
+      path.serve(from, read);
+      return true;
+    }
+    return false;
   }
 
   /** Refreshes the ring view; on the node's thread. */
@@ -368,6 +399,14 @@ final class PeerData implements PeerInfoSource, AutoCloseable {
         "ppdb.data.local.requests",
         "Reads and writes this peer answered alone on the client's thread (one replica)",
         c -> local(LocalPath::reads) + local(LocalPath::writes));
+    counter(
+        registry,
+        "ppdb.data.replica.inline",
+        "Replica writes and reads served on the transport's event loop",
+        c -> {
+          ReplicaPath path = replicaPath;
+          return path == null ? 0 : path.writes() + path.repairs() + path.reads();
+        });
     counter(
         registry,
         "ppdb.data.unavailable",

@@ -8,7 +8,6 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
@@ -50,8 +49,7 @@ public final class LocalPath {
   private final EngineReplicaStore store;
   private final LongSupplier epochMillis;
   private final boolean inlineWrites;
-  private final Supplier<Executor> currentLoop;
-  private final ThreadLocal<WriteGroup> groups = ThreadLocal.withInitial(WriteGroup::new);
+  private final RoundBatcher<LocalWrite> writeRounds;
 
   private final LongAdder writes = new LongAdder();
   private final LongAdder writesIndeterminate = new LongAdder();
@@ -83,7 +81,7 @@ public final class LocalPath {
     this.store = Objects.requireNonNull(store, "store");
     this.epochMillis = Objects.requireNonNull(epochMillis, "epochMillis");
     this.inlineWrites = inlineWrites;
-    this.currentLoop = Objects.requireNonNull(currentLoop, "currentLoop");
+    this.writeRounds = new RoundBatcher<>(currentLoop, GROUP_MAX, this::commit);
   }
 
   /** The coordinator's write, which a local write falls back to when the placement changed. */
@@ -102,10 +100,10 @@ public final class LocalPath {
    * completing later on this thread), or {@code null} when the request must go through the
    * coordinator (nothing was written).
    *
-   * <p>On an event loop ({@code currentLoop} names one), writes gather until the loop has handled
-   * the I/O it is handling now, then go to the engine as one batch: one log append and one group
-   * commit for every command that arrived in the same round, from every connection of the loop,
-   * instead of one each, with no wait for another thread. Elsewhere a write is applied at once.
+   * <p>On an event loop, writes gather until the loop has handled the I/O it is handling now, then
+   * go to the engine as one batch ({@link RoundBatcher}): one log append and one group commit for
+   * every command that arrived in the same round, from every connection of the loop. Elsewhere a
+   * write is applied at once.
    *
    * @param value the value, or {@code null} for a tombstone
    * @param coordinator where the write goes if the placement changes before it is applied
@@ -126,41 +124,8 @@ public final class LocalPath {
     LocalWrite write =
         new LocalWrite(
             key, value, expiresAtMillis, consistency, coordinator, new CompletableFuture<>(), 1);
-    Executor loop = currentLoop.get();
-    if (loop == null) {
-      commit(List.of(write));
-      return write.future;
-    }
-    WriteGroup group = groups.get();
-    group.writes.add(write);
-    if (group.writes.size() >= GROUP_MAX) {
-      commit(group.take());
-    } else if (!group.scheduled) {
-      group.scheduled = true;
-      try {
-        loop.execute(
-            () -> {
-              group.scheduled = false;
-              commit(group.take());
-            });
-      } catch (RejectedExecutionException e) {
-        group.scheduled = false; // the loop is shutting down: apply what gathered now
-        commit(group.take());
-      }
-    }
+    writeRounds.add(write);
     return write.future;
-  }
-
-  /** Writes gathered on one event loop's thread. */
-  private static final class WriteGroup {
-    List<LocalWrite> writes = new ArrayList<>();
-    boolean scheduled;
-
-    List<LocalWrite> take() {
-      List<LocalWrite> taken = writes;
-      writes = new ArrayList<>();
-      return taken;
-    }
   }
 
   private record LocalWrite(

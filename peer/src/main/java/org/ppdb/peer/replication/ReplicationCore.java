@@ -457,7 +457,7 @@ public final class ReplicationCore {
     }
   }
 
-  private static DataMessage.Ack ack(long requestId, long written, Long held, Throwable error) {
+  static DataMessage.Ack ack(long requestId, long written, Long held, Throwable error) {
     if (error != null) {
       return new DataMessage.Ack(requestId, 0, describe(error));
     }
