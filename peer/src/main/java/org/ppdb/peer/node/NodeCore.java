@@ -436,8 +436,17 @@ public final class NodeCore {
   /** Reads {@code key} at {@code consistency}; the future completes on the node's thread. */
   public CompletableFuture<Optional<StoredValue>> get(
       byte[] key, Consistency consistency, long nowNanos) {
+    return get(key, consistency, nowNanos, null);
+  }
+
+  /**
+   * Reads {@code key} at {@code consistency} with this peer's own replica's answer already taken
+   * ({@code local}, may be null); the future completes on the node's thread.
+   */
+  public CompletableFuture<Optional<StoredValue>> get(
+      byte[] key, Consistency consistency, long nowNanos, ReplicationCore.LocalAnswer local) {
     CompletableFuture<Optional<StoredValue>> result =
-        data(nowNanos).read(key, consistency, nowNanos);
+        data(nowNanos).read(key, consistency, nowNanos, local);
     drain();
     return result;
   }

@@ -57,6 +57,7 @@ public final class LocalPath {
   private final LongAdder readsFailed = new LongAdder();
   private final LongAdder restamped = new LongAdder();
   private final LongAdder fallbacks = new LongAdder();
+  private final LongAdder readsAhead = new LongAdder();
 
   /**
    * @param placement the node's latest placement ({@link ReplicationCore#localPlacement()}); null
@@ -291,6 +292,32 @@ public final class LocalPath {
             ? Optional.of(
                 new StoredValue(record.value(), record.expiresAtMillis(), record.version()))
             : Optional.empty());
+  }
+
+  /**
+   * This peer's replica's answer for {@code key}, read on the caller's thread so that the node's
+   * coordinator asks only the other replicas (its own part of the read skips the storage thread);
+   * {@code null} when this peer is not one of the key's replicas or its engine failed (the
+   * coordinator then reads as usual). Reads have no effect, so reading ahead of the coordinator is
+   * like a replica answering early.
+   */
+  public ReplicationCore.LocalAnswer readAhead(byte[] key) {
+    LocalPlacement current = placement.get();
+    if (current == null || !current.isReplica(key)) {
+      return null;
+    }
+    try {
+      ReplicaRecord record = store.readNow(key);
+      readsAhead.increment();
+      return new ReplicationCore.LocalAnswer(record);
+    } catch (RuntimeException e) {
+      return null;
+    }
+  }
+
+  /** Replica reads taken ahead of the coordinator on this path. */
+  public long readsAhead() {
+    return readsAhead.sum();
   }
 
   /** Writes acknowledged on this path. */

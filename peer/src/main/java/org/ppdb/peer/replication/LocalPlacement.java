@@ -65,6 +65,14 @@ public final class LocalPlacement {
         && replicas.contains(self);
   }
 
+  /** Whether this peer serves and is one of {@code key}'s natural replicas (the ones reads ask). */
+  public boolean isReplica(byte[] key) {
+    if (!serving) {
+      return false;
+    }
+    return soleMember || readRing.replicasForKey(key).contains(self);
+  }
+
   @Override
   public String toString() {
     return "LocalPlacement{serving="

@@ -57,6 +57,10 @@ public final class ReplicatedKeyValueService implements KeyValueService {
       if (answered != null) {
         return answered;
       }
+      ReplicationCore.LocalAnswer local = path.readAhead(key);
+      if (local != null) {
+        return onNode((core, now) -> core.get(key, consistency, now, local));
+      }
     }
     return onNode((core, now) -> core.get(key, consistency, now));
   }

@@ -467,6 +467,22 @@ public final class ReplicationCore {
   /** Reads {@code key} at {@code consistency}; completes on the node's thread. */
   public CompletableFuture<Optional<StoredValue>> read(
       byte[] key, Consistency consistency, long nowNanos) {
+    return read(key, consistency, nowNanos, null);
+  }
+
+  /**
+   * This peer's own replica's answer to a read, taken on the client's thread before the read
+   * reached the node ({@link LocalPath#readAhead}), so the coordinator asks only the other
+   * replicas; {@code record} null: the key is absent here.
+   */
+  public record LocalAnswer(ReplicaRecord record) {}
+
+  /**
+   * Reads {@code key} at {@code consistency}, counting {@code local} (may be null) as this peer's
+   * replica's answer if this peer is among the replicas it asks; completes on the node's thread.
+   */
+  public CompletableFuture<Optional<StoredValue>> read(
+      byte[] key, Consistency consistency, long nowNanos, LocalAnswer local) {
     now = nowNanos;
     CompletableFuture<Optional<StoredValue>> future = new CompletableFuture<>();
     if (refuseWhileJoining(future)) {
@@ -507,12 +523,22 @@ public final class ReplicationCore {
     if (candidates.size() > required) {
       deadlines.add(new Due(now + speculativeDelayNanos(), read.id, true));
     }
+    boolean answeredHere = false;
     for (int i = 0; i < candidates.size(); i++) {
       if (i < required) {
-        askRead(read, candidates.get(i));
+        if (local != null && candidates.get(i).equals(self)) {
+          answeredHere = true;
+          read.awaiting.add(selfAddress);
+          read.asked.add(selfAddress);
+        } else {
+          askRead(read, candidates.get(i));
+        }
       } else {
         read.spare.add(candidates.get(i));
       }
+    }
+    if (answeredHere) {
+      onReply(selfAddress, new DataMessage.ReadReply(read.id, local.record(), null));
     }
     return future;
   }

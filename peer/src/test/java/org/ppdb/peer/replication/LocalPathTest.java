@@ -291,4 +291,24 @@ class LocalPathTest {
     assertThat(path.writesIndeterminate()).isEqualTo(1);
     assertThat(path.readsFailed()).isEqualTo(1);
   }
+
+  @Test
+  void aReplicaReadsAheadOfTheCoordinatorAndANonReplicaDoesNot() {
+    LocalPath path = path(true);
+    memory.put(b("k"), b("v"), 5);
+    placement.set(placement(List.of(SELF, node(2), node(3)), 3, true, true));
+    ReplicationCore.LocalAnswer answer = path.readAhead(b("k"));
+    assertThat(answer.record().value()).isEqualTo(b("v"));
+    assertThat(path.readAhead(b("absent")).record()).isNull();
+
+    placement.set(placement(List.of(SELF, node(2), node(3)), 1, true, true));
+    TokenRing<NodeId> ring = placementRing(List.of(SELF, node(2), node(3)));
+    for (int i = 0; i < 50; i++) {
+      byte[] key = b("key" + i);
+      boolean mine = ring.replicasForKey(key).contains(SELF);
+      assertThat(path.readAhead(key) != null).as("key%d", i).isEqualTo(mine);
+    }
+    placement.set(placement(List.of(SELF), 1, false, true));
+    assertThat(path.readAhead(b("k"))).as("joining").isNull();
+  }
 }

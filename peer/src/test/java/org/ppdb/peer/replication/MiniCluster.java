@@ -164,6 +164,7 @@ final class MiniCluster {
   final class TreeStore implements ReplicaStore {
     final TreeMap<byte[], ReplicaRecord> records = new TreeMap<>(Arrays::compareUnsigned);
     final Node node;
+    int reads;
 
     TreeStore(Node node) {
       this.node = node;
@@ -200,6 +201,7 @@ final class MiniCluster {
 
     @Override
     public void read(byte[] key, BiConsumer<ReplicaRecord, Throwable> done) {
+      reads++;
       ReplicaRecord record = records.get(key);
       later(() -> done.accept(record, null));
     }

@@ -304,4 +304,34 @@ class ReplicationCoreTest {
     assertThat(first.core.localPlacement().readsLocally(key, Consistency.ONE)).isTrue();
     assertThat(first.core.localPlacement().readsLocally(key, Consistency.QUORUM)).isFalse();
   }
+
+  @Test
+  void aReadWithTheLocalAnswerTakenAheadAsksOnlyTheOtherReplicasAndRepairsItsOwn() {
+    MiniCluster c = servingCluster(3); // N = 3: every node replicates every key
+    write(c, 0, "k", "old");
+    ReplicaRecord old = c.nodes.get(2).store.records.get(bytes("k"));
+    write(c, 0, "k", "new");
+    int repliesBefore = c.nodes.get(2).store.reads;
+    // Node 2's answer taken ahead is the old record (as if read before the new write landed).
+    CompletableFuture<Optional<StoredValue>> read =
+        c.nodes
+            .get(2)
+            .core
+            .read(bytes("k"), Consistency.QUORUM, c.now, new ReplicationCore.LocalAnswer(old));
+    c.settle();
+    assertThat(new String(done(read).get().value(), StandardCharsets.UTF_8)).isEqualTo("new");
+    assertThat(c.nodes.get(2).store.reads)
+        .as("its own store was not asked again")
+        .isEqualTo(repliesBefore);
+    assertThat(c.nodes.get(2).core.counters().readRepairs())
+        .as("the stale answer taken ahead is repaired like any replica's")
+        .isEqualTo(1);
+    CompletableFuture<Optional<StoredValue>> absent =
+        c.nodes
+            .get(1)
+            .core
+            .read(bytes("nothing"), Consistency.ALL, c.now, new ReplicationCore.LocalAnswer(null));
+    c.settle();
+    assertThat(done(absent)).isEmpty();
+  }
 }
