@@ -302,9 +302,12 @@ public final class NettyTransport implements Transport {
   private void configureStream(SocketChannel channel, SslHandler ssl) {
     ssl.setHandshakeTimeoutMillis(config.handshakeTimeoutMillis());
     ChannelPipeline pipeline = channel.pipeline();
-    pipeline.addLast("tls", ssl);
+    // Idleness is watched below TLS: it sees the encrypted records (one write per flush) rather
+    // than every frame, and IdleStateHandler turns each write's void promise into a real one with
+    // a listener, which per frame was an eighth of a loaded peer's allocation.
     pipeline.addLast(
         "idle", new IdleStateHandler(0, 0, config.idleTimeoutMillis(), TimeUnit.MILLISECONDS));
+    pipeline.addLast("tls", ssl);
     pipeline.addLast(
         "frames", new LengthFieldBasedFrameDecoder(config.frameBytesMax() + 4, 0, 4, 0, 4, true));
     pipeline.addLast("peer", new TlsPeerIdentifier(tls, counters, rejectLog));
