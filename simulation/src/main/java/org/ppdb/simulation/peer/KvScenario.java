@@ -670,21 +670,43 @@ public final class KvScenario implements Scenario {
       return sim.call(
           node,
           (peer, localNanos, out) -> {
+            PeerSimNode peerNode = (PeerSimNode) peer;
             CompletableFuture<?> future =
-                ((PeerSimNode) peer)
-                    .call(
-                        core ->
-                            switch (request) {
-                              case PUT -> core.put(key, value, 0, level, localNanos);
-                              case DELETE -> core.delete(key, level, localNanos);
-                              case GET -> core.get(key, level, localNanos);
-                            },
-                        out);
+                peerNode.call(
+                    core ->
+                        switch (request) {
+                          case PUT -> core.put(key, value, 0, level, localNanos);
+                          case DELETE -> core.delete(key, level, localNanos);
+                          case GET -> get(peerNode, core, key, level, localNanos);
+                        },
+                    out);
             // Answer the client as its own event: never inside the node's call stack.
             future.whenComplete(
                 (result, error) ->
                     sim.schedule(sim.nowNanos(), () -> answer(request, result, error, done)));
           });
+    }
+
+    /**
+     * A read as the production peer serves it: a coordinator that replicates the key reads its own
+     * copy ahead of the node ({@code LocalPath.readAhead}) — here for keys whose last byte is even,
+     * so both ways of reading run in every scenario.
+     */
+    private static CompletableFuture<Optional<StoredValue>> get(
+        PeerSimNode node, NodeCore core, byte[] key, Consistency level, long localNanos) {
+      org.ppdb.peer.replication.LocalPlacement placement =
+          core.replication() == null ? null : core.replication().localPlacement();
+      if (placement != null
+          && placement.isReplica(key)
+          && key.length > 0
+          && (key[key.length - 1] & 1) == 0) {
+        return core.get(
+            key,
+            level,
+            localNanos,
+            new org.ppdb.peer.replication.ReplicationCore.LocalAnswer(node.readLocal(key)));
+      }
+      return core.get(key, level, localNanos);
     }
 
     private void answer(Request request, Object result, Throwable error, Completion done) {

@@ -81,6 +81,14 @@ final class PeerSimNode implements SimNode<Object>, NodeOutput {
    * Calls into the core from the host (a client request), with this call's outbox for whatever the
    * core sends.
    */
+  /**
+   * This peer's stored record of {@code key} (or null), read at once: what the production peer's
+   * client thread reads ahead of its coordinator ({@code LocalPath.readAhead}).
+   */
+  org.ppdb.peer.replication.ReplicaRecord readLocal(byte[] key) {
+    return disk.get(key);
+  }
+
   <T> T call(java.util.function.Function<NodeCore, T> request, SimNode.Outbox<Object> out) {
     this.out = out;
     return request.apply(core);
