@@ -177,15 +177,7 @@ public final class LocalPath {
     } catch (RuntimeException e) {
       String why = ReplicationCore.describe(e);
       for (LocalWrite write : local) {
-        writesIndeterminate.increment();
-        write
-            .future()
-            .completeExceptionally(
-                new RequestTimeoutException(
-                    true,
-                    write.consistency()
-                        + ": 0 of 1 acknowledgements, 1 replicas failed, last: "
-                        + why));
+        indeterminate(write, "0 of 1 acknowledgements, 1 replicas failed, last: " + why);
       }
       return;
     }
@@ -205,16 +197,11 @@ public final class LocalPath {
         writes.increment();
         write.future().complete(version);
       } else if (write.attempt() >= ReplicationCore.WRITE_ATTEMPTS_MAX) {
-        writesIndeterminate.increment();
-        write
-            .future()
-            .completeExceptionally(
-                new RequestTimeoutException(
-                    true,
-                    write.consistency()
-                        + ": still superseded by newer versions after "
-                        + write.attempt()
-                        + " attempts (concurrent writers)"));
+        indeterminate(
+            write,
+            "still superseded by newer versions after "
+                + write.attempt()
+                + " attempts (concurrent writers)");
       } else {
         // The engine holds a newer version (written under a clock that ran ahead): stamp above it.
         clock.observe(held[i]);
@@ -223,6 +210,14 @@ public final class LocalPath {
       }
     }
     commit(again);
+  }
+
+  private void indeterminate(LocalWrite write, String detail) {
+    writesIndeterminate.increment();
+    write
+        .future()
+        .completeExceptionally(
+            new RequestTimeoutException(true, write.consistency() + ": " + detail));
   }
 
   /**

@@ -12,7 +12,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
@@ -92,18 +91,6 @@ class LocalPathTest {
                 throw e.getCause();
               }
             });
-  }
-
-  private static Throwable failure(CompletableFuture<?> future) {
-    assertThat(future).isDone();
-    try {
-      future.get();
-      throw new AssertionError("expected a failure, got " + future.join());
-    } catch (ExecutionException e) {
-      return e.getCause();
-    } catch (InterruptedException e) {
-      throw new AssertionError(e);
-    }
   }
 
   private void runLoop() {
@@ -282,11 +269,11 @@ class LocalPathTest {
   void anEngineFailureIsIndeterminateForWritesAndAFailureForReads() {
     LocalPath path = path(true);
     memory.close();
-    Throwable write = failure(path.tryWrite(b("k"), b("v"), 0, Consistency.QUORUM, null));
+    Throwable write = Futures.failure(path.tryWrite(b("k"), b("v"), 0, Consistency.QUORUM, null));
     assertThat(write).isInstanceOf(RequestTimeoutException.class);
     assertThat(((RequestTimeoutException) write).write()).isTrue();
     assertThat(write.getMessage()).contains("1 replicas failed");
-    Throwable read = failure(path.tryRead(b("k"), Consistency.QUORUM));
+    Throwable read = Futures.failure(path.tryRead(b("k"), Consistency.QUORUM));
     assertThat(read).isInstanceOf(RequestTimeoutException.class);
     assertThat(path.writesIndeterminate()).isEqualTo(1);
     assertThat(path.readsFailed()).isEqualTo(1);

@@ -7,7 +7,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.ppdb.peer.api.Consistency;
@@ -27,20 +26,11 @@ class ReplicationCoreTest {
   }
 
   private static <T> T done(CompletableFuture<T> future) {
-    assertThat(future).as("completed").isDone();
-    return future.join();
+    return Futures.done(future);
   }
 
   private static Throwable failure(CompletableFuture<?> future) {
-    assertThat(future).as("completed").isDone();
-    try {
-      future.get();
-      throw new AssertionError("expected a failure, got " + future.join());
-    } catch (ExecutionException e) {
-      return e.getCause();
-    } catch (InterruptedException e) {
-      throw new AssertionError(e);
-    }
+    return Futures.failure(future);
   }
 
   private static MiniCluster servingCluster(int size) {
