@@ -26,6 +26,7 @@ public final class LsmOptions {
   private final int level0StopTrigger;
   private final long levelBaseBytes;
   private final int levelSizeRatio;
+  private final boolean dynamicLevelBytes;
   private final int levelsMax;
   private final long tableFileBytes;
   private final long compactionBytesPerSecondMax;
@@ -52,6 +53,7 @@ public final class LsmOptions {
     level0StopTrigger = b.level0StopTrigger;
     levelBaseBytes = b.levelBaseBytes;
     levelSizeRatio = b.levelSizeRatio;
+    dynamicLevelBytes = b.dynamicLevelBytes;
     levelsMax = b.levelsMax;
     tableFileBytes = b.tableFileBytes;
     compactionBytesPerSecondMax = b.compactionBytesPerSecondMax;
@@ -91,6 +93,7 @@ public final class LsmOptions {
     b.level0StopTrigger = level0StopTrigger;
     b.levelBaseBytes = levelBaseBytes;
     b.levelSizeRatio = levelSizeRatio;
+    b.dynamicLevelBytes = dynamicLevelBytes;
     b.levelsMax = levelsMax;
     b.tableFileBytes = tableFileBytes;
     b.compactionBytesPerSecondMax = compactionBytesPerSecondMax;
@@ -157,6 +160,10 @@ public final class LsmOptions {
     return levelSizeRatio;
   }
 
+  public boolean dynamicLevelBytes() {
+    return dynamicLevelBytes;
+  }
+
   public int levelsMax() {
     return levelsMax;
   }
@@ -217,6 +224,7 @@ public final class LsmOptions {
     private int level0StopTrigger = 36;
     private long levelBaseBytes = 256L << 20;
     private int levelSizeRatio = 10;
+    private boolean dynamicLevelBytes = true;
     private int levelsMax = 7;
     private long tableFileBytes = 64L << 20;
     private long compactionBytesPerSecondMax = 0;
@@ -310,7 +318,11 @@ public final class LsmOptions {
       return this;
     }
 
-    /** Target size of L1 [256 MiB; >= 1 MiB]; level n+1 is {@code levelSizeRatio} times level n. */
+    /**
+     * Target size of L1 [256 MiB; >= 1 MiB]; level n+1 is {@code levelSizeRatio} times level n.
+     * With {@link #dynamicLevelBytes} (the default), the largest target any level above the last
+     * gets.
+     */
     public Builder levelBaseBytes(long v) {
       levelBaseBytes = v;
       return this;
@@ -322,6 +334,22 @@ public final class LsmOptions {
      */
     public Builder levelSizeRatio(int v) {
       levelSizeRatio = v;
+      return this;
+    }
+
+    /**
+     * Whether level targets follow the data [true], like RocksDB's {@code
+     * level_compaction_dynamic_level_bytes}: the last level's target is its actual size, each level
+     * above it a {@code levelSizeRatio}-th of the next, and level 0 compacts into the highest level
+     * whose target is at least a ratio-th of {@code levelBaseBytes} (the base level); the levels
+     * above it stay empty, and no target is below {@code levelBaseBytes}. So the last level holds
+     * most of the data whatever its size, and a small database is compacted from L0 straight into
+     * the last level. At 10,000,000 keys of 116 bytes, fillrandom wrote 5.55 bytes per user byte
+     * with it against 5.63 with fixed targets (storage/README.md, "Performance"). False: the fixed
+     * targets {@code levelBaseBytes * ratio^(n-1)} and level 0 into L1, as in leveldb.
+     */
+    public Builder dynamicLevelBytes(boolean v) {
+      dynamicLevelBytes = v;
       return this;
     }
 

@@ -2,7 +2,12 @@ package org.ppdb.storage.fs;
 
 import java.io.EOFException;
 import java.io.IOException;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
+import java.lang.reflect.Field;
 import java.nio.ByteBuffer;
+import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.file.AtomicMoveNotSupportedException;
@@ -19,9 +24,14 @@ import java.util.stream.Stream;
  * and forces it (works on Linux; ignored where the platform refuses, as on Windows).
  */
 final class LocalFileSystem implements StorageFileSystem {
-  static final LocalFileSystem INSTANCE = new LocalFileSystem();
+  static final LocalFileSystem INSTANCE = new LocalFileSystem(true);
+  static final LocalFileSystem WITHOUT_MAPPING = new LocalFileSystem(false);
 
-  private LocalFileSystem() {}
+  private final boolean mapReads;
+
+  private LocalFileSystem(boolean mapReads) {
+    this.mapReads = mapReads;
+  }
 
   @Override
   public WritableFile create(Path path) throws IOException {
@@ -37,7 +47,7 @@ final class LocalFileSystem implements StorageFileSystem {
   @Override
   public ReadableFile openRead(Path path) throws IOException {
     FileChannel ch = FileChannel.open(path, StandardOpenOption.READ);
-    return new LocalReadableFile(ch);
+    return new LocalReadableFile(ch, mapReads);
   }
 
   @Override
@@ -154,11 +164,43 @@ final class LocalFileSystem implements StorageFileSystem {
     }
   }
 
+  /**
+   * Files above this size are not mapped (one {@link MappedByteBuffer} addresses at most 2 GiB);
+   * they are read with {@code pread} only.
+   */
+  static final long MAPPED_FILE_BYTES_MAX = Integer.MAX_VALUE;
+
+  /**
+   * {@code sun.misc.Unsafe.invokeCleaner}, bound, or null where it is unavailable. It unmaps a
+   * mapping at once when its file closes (as Lucene's MMapDirectory does on Java 9 to 18), rather
+   * than whenever the collector finds the buffer unreachable: a deleted table would otherwise keep
+   * its disk space and its address range until an old-generation collection.
+   */
+  private static final MethodHandle UNMAP = findUnmap();
+
+  private static MethodHandle findUnmap() {
+    try {
+      Class<?> unsafeClass = Class.forName("sun.misc.Unsafe");
+      Field f = unsafeClass.getDeclaredField("theUnsafe");
+      f.setAccessible(true);
+      return MethodHandles.lookup()
+          .findVirtual(
+              unsafeClass, "invokeCleaner", MethodType.methodType(void.class, ByteBuffer.class))
+          .bindTo(f.get(null));
+    } catch (ReflectiveOperationException | RuntimeException e) {
+      return null;
+    }
+  }
+
   private static final class LocalReadableFile implements ReadableFile {
     private final FileChannel channel;
+    private boolean mappable;
+    private MappedByteBuffer mapping;
+    private boolean closed;
 
-    LocalReadableFile(FileChannel channel) {
+    LocalReadableFile(FileChannel channel, boolean mappable) {
       this.channel = channel;
+      this.mappable = mappable;
     }
 
     @Override
@@ -180,8 +222,49 @@ final class LocalFileSystem implements StorageFileSystem {
     }
 
     @Override
-    public void close() throws IOException {
-      channel.close();
+    public synchronized ByteBuffer mapped() throws IOException {
+      if (closed) {
+        throw new IOException("file closed");
+      }
+      if (!mappable) {
+        return null;
+      }
+      if (mapping == null) {
+        long size = channel.size();
+        if (size > MAPPED_FILE_BYTES_MAX) {
+          return null;
+        }
+        try {
+          mapping = channel.map(FileChannel.MapMode.READ_ONLY, 0, size);
+        } catch (IOException e) {
+          // Out of address space or of mappings (vm.max_map_count): a mapping only saves
+          // copies, so this file is read with pread instead.
+          mappable = false;
+          return null;
+        }
+      }
+      return mapping;
+    }
+
+    @Override
+    public synchronized void close() throws IOException {
+      if (closed) {
+        return;
+      }
+      closed = true;
+      MappedByteBuffer m = mapping;
+      mapping = null;
+      try {
+        channel.close();
+      } finally {
+        if (m != null && UNMAP != null) {
+          try {
+            UNMAP.invokeExact((ByteBuffer) m);
+          } catch (Throwable t) {
+            // Left to the collector, which unmaps an unreachable mapping itself.
+          }
+        }
+      }
     }
   }
 }

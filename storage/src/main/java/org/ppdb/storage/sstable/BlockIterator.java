@@ -20,6 +20,10 @@ final class BlockIterator {
   int keyLength;
   private int current = -1;
   private int nextOffset;
+  // The restart point last sought and the entries decoded since: the ordinal of the current entry
+  // in a block with a restart at every entry (the index block), see ordinal().
+  private int restartBase;
+  private int sinceRestart;
   int valueOffset;
   int valueLength;
 
@@ -52,6 +56,21 @@ final class BlockIterator {
   private void seekToRestart(int i) {
     keyLength = 0;
     nextOffset = block.restart(i);
+    restartBase = i;
+    sinceRestart = 0;
+  }
+
+  /**
+   * The position of the current entry among the block's entries, for a block with a restart point
+   * at every entry (the index block, docs/formats/sstable.md); meaningless for other blocks.
+   */
+  int ordinal() {
+    return restartBase + sinceRestart - 1;
+  }
+
+  /** Offset of the current entry in the block (valid iterator only). */
+  int entryOffset() {
+    return current;
   }
 
   /** Decodes the entry at nextOffset; returns false (invalid) at the end of the entries. */
@@ -99,6 +118,7 @@ final class BlockIterator {
     valueOffset = p + unshared;
     valueLength = vlen;
     nextOffset = valueOffset + vlen;
+    sinceRestart++;
     return true;
   }
 

@@ -2,6 +2,9 @@ package org.ppdb.storage.sstable;
 
 import java.io.EOFException;
 import java.io.IOException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.concurrent.atomic.AtomicInteger;
 import net.jpountz.lz4.LZ4Exception;
@@ -20,8 +23,22 @@ import org.ppdb.storage.memtable.RecordHolder;
 
 /**
  * An open table: its file, its index block and its Bloom filter in memory, data blocks read on
- * demand through the {@link BlockStore}. Every block read is checksum-verified before use; a
- * failure throws {@link CorruptionException} naming the file.
+ * demand. Every block is checksum-verified before use; a failure throws {@link CorruptionException}
+ * naming the file.
+ *
+ * <p>Two ways to read data blocks. When the file system offers a view of the file ({@link
+ * ReadableFile#mapped()}: a read-only memory mapping for local files), an uncompressed block is
+ * copied from the mapping into a buffer the reading thread reuses and searched there, without a
+ * system call, an allocation or a block-cache lookup: the operating system's page cache is the
+ * cache, as in leveldb with {@code mmap} on 64-bit hosts. Its checksum is verified the first time
+ * this open table reads it and remembered in a bitmap (one bit per index entry); {@link #verify()}
+ * always recomputes. Compressed blocks go through the {@link BlockStore} (the engine's block
+ * cache): copied from the view, verified and decompressed on a miss, shared on a hit. Every block
+ * of a file without a view, and every block a compaction reads ({@code fillCache=false}: a stream
+ * through whole tables that would leave their pages resident), is read with {@code pread} and
+ * verified on each read, through the {@link BlockStore} as before. A mapped file truncated under an
+ * open table raises a fault the JVM reports as an {@link InternalError}; it is turned into a {@link
+ * CorruptionException} where it surfaces in the copy.
  *
  * <p>Thread-safe. Reference counted: the table cache holds one reference, each reader takes one
  * with {@link #acquire()} and gives it back with {@link #release()}; the file closes when the count
@@ -29,8 +46,8 @@ import org.ppdb.storage.memtable.RecordHolder;
  */
 public final class Table {
   private static final LZ4SafeDecompressor LZ4 = LZ4Factory.fastestInstance().safeDecompressor();
-  private static final ThreadLocal<BlockIterator[]> SCRATCH =
-      ThreadLocal.withInitial(() -> new BlockIterator[] {new BlockIterator(), new BlockIterator()});
+  private static final ThreadLocal<ReadScratch> SCRATCH = ThreadLocal.withInitial(ReadScratch::new);
+  private static final VarHandle BITS = MethodHandles.arrayElementVarHandle(long[].class);
 
   private final ReadableFile file;
   private final Path path;
@@ -38,7 +55,26 @@ public final class Table {
   private final BlockStore blocks;
   private final Block index;
   private final byte[] filter;
+  // The file's view (null: read through the BlockStore) and, when the index has one entry per
+  // restart point as the format requires, one bit per data block whose checksum has been verified
+  // in this view (null: verify every read).
+  private final ByteBuffer map;
+  private final long[] verified;
   private final AtomicInteger refs = new AtomicInteger(1);
+
+  /** A reading thread's reusable iterators and block buffer for {@link #get}. */
+  private static final class ReadScratch {
+    final BlockIterator index = new BlockIterator();
+    final BlockIterator data = new BlockIterator();
+    byte[] buffer = new byte[8192];
+
+    byte[] buffer(int length) {
+      if (buffer.length < length) {
+        buffer = new byte[Math.max(length, buffer.length * 2)];
+      }
+      return buffer;
+    }
+  }
 
   private Table(
       ReadableFile file,
@@ -46,13 +82,17 @@ public final class Table {
       long fileNumber,
       BlockStore blocks,
       Block index,
-      byte[] filter) {
+      byte[] filter,
+      ByteBuffer map,
+      long[] verified) {
     this.file = file;
     this.path = path;
     this.fileNumber = fileNumber;
     this.blocks = blocks;
     this.index = index;
     this.filter = filter;
+    this.map = map;
+    this.verified = verified;
   }
 
   /**
@@ -100,7 +140,15 @@ public final class Table {
       byte[] filterBytes = readVerified(file, path, fileNumber, filterOffset, filterSize);
       byte[] indexBytes = readVerified(file, path, fileNumber, indexOffset, indexSize);
       Block index = new Block(indexBytes, indexBytes.length, path, true);
-      return new Table(file, path, fileNumber, blocks, index, filterBytes);
+      ByteBuffer map = file.mapped();
+      if (map != null && map.capacity() != size) {
+        map = null; // not the file we checked: read it with pread
+      }
+      long[] verified =
+          map != null && oneEntryPerRestart(index)
+              ? new long[(index.restartCount + 63) >>> 6]
+              : null;
+      return new Table(file, path, fileNumber, blocks, index, filterBytes, map, verified);
     } catch (IOException | RuntimeException e) {
       file.close();
       if (e instanceof EOFException) {
@@ -108,6 +156,25 @@ public final class Table {
       }
       throw e;
     }
+  }
+
+  /**
+   * Whether every entry of the index block is a restart point (the format's rule): then an index
+   * iterator's {@link BlockIterator#ordinal()} numbers data blocks one to one.
+   */
+  private static boolean oneEntryPerRestart(Block index) {
+    BlockIterator it = new BlockIterator();
+    it.reset(index);
+    it.first();
+    int i = 0;
+    while (it.valid()) {
+      if (i >= index.restartCount || it.entryOffset() != index.restart(i)) {
+        return false;
+      }
+      i++;
+      it.next();
+    }
+    return i == index.restartCount;
   }
 
   private static void checkHandle(Path path, long offset, long size, long limit) {
@@ -234,7 +301,18 @@ public final class Table {
     return BloomFilter.mayContain(filter, 0, filter.length, hash);
   }
 
-  Block block(long offset, int size, boolean fillCache) {
+  /**
+   * The data block at {@code offset} (the {@code ordinal}-th of the index, or -1 if unknown), read
+   * into {@code scratch}'s buffer when that is not null and the block comes from the file's view
+   * (the block is then valid only until the thread's next read).
+   */
+  Block block(long offset, int size, int ordinal, boolean fillCache, ReadScratch scratch) {
+    // Reads that would not fill the cache (compactions) use pread even when the file is mapped:
+    // they stream through whole tables once, and mapped pages would stay in the process's resident
+    // set until the table closes.
+    if (map != null && fillCache) {
+      return mappedBlock(offset, size, ordinal, fillCache, scratch);
+    }
     Block b = blocks.get(fileNumber, offset);
     if (b != null) {
       return b;
@@ -250,9 +328,85 @@ public final class Table {
     return b;
   }
 
+  private Block mappedBlock(
+      long offset, int size, int ordinal, boolean fillCache, ReadScratch scratch) {
+    int n = size + TableFormat.BLOCK_TRAILER_BYTES;
+    if (offset < 0 || offset + n > map.capacity()) {
+      throw new CorruptionException(path, "block at " + offset + " past end of file");
+    }
+    int compressionId;
+    try {
+      compressionId = map.get((int) (offset + size)) & 0xff;
+    } catch (InternalError e) {
+      throw truncatedUnderMapping(e);
+    }
+    if (compressionId == Compression.NONE.id()) {
+      byte[] raw = scratch != null ? scratch.buffer(n) : new byte[n];
+      copyVerified(offset, size, ordinal, raw);
+      return new Block(raw, size, path);
+    }
+    Block b = blocks.get(fileNumber, offset);
+    if (b != null) {
+      return b;
+    }
+    byte[] raw = new byte[n];
+    copyVerified(offset, size, ordinal, raw);
+    if (Compression.ofId(compressionId) == null) {
+      throw new CorruptionException(path, "unknown compression " + compressionId + " at " + offset);
+    }
+    byte[] out = decompress(raw, path, offset, size);
+    b = new Block(out, out.length, path);
+    if (fillCache) {
+      blocks.put(fileNumber, offset, b);
+    }
+    return b;
+  }
+
+  /**
+   * Copies block and trailer from the view into {@code raw}; checks the checksum once per block.
+   */
+  private void copyVerified(long offset, int size, int ordinal, byte[] raw) {
+    int n = size + TableFormat.BLOCK_TRAILER_BYTES;
+    try {
+      map.get((int) offset, raw, 0, n);
+    } catch (InternalError e) {
+      throw truncatedUnderMapping(e);
+    }
+    long[] bits = verified;
+    boolean known = bits != null && ordinal >= 0 && ordinal < index.restartCount;
+    long mask = 1L << ordinal;
+    if (known && ((long) BITS.getOpaque(bits, ordinal >>> 6) & mask) != 0) {
+      return;
+    }
+    int compressionId = raw[size] & 0xff;
+    int stored = Coding.getInt(raw, size + 1);
+    int actual = Checksums.get().computeTagged(raw, 0, size, compressionId, fileNumber, offset);
+    if (stored != actual) {
+      throw new CorruptionException(path, "block checksum mismatch at offset " + offset);
+    }
+    if (known) {
+      // The bytes come from the file, not from the thread that checked them: a reader that sees
+      // the bit needs no ordering with that thread, only the file's immutability.
+      BITS.getAndBitwiseOr(bits, ordinal >>> 6, mask);
+    }
+  }
+
+  /** A mapped file shrank under us (SIGBUS, which the JVM raises as an InternalError). */
+  private CorruptionException truncatedUnderMapping(InternalError e) {
+    return new CorruptionException(path, "table truncated while open", e);
+  }
+
   /** Decodes the block handle in the current index entry and returns the block. */
   Block blockAt(BlockIterator indexIt) {
     return blockAt(indexIt, true);
+  }
+
+  /**
+   * Like {@link #blockAt(BlockIterator, boolean)}, reading into the thread's scratch buffer where
+   * it can.
+   */
+  private Block blockAt(BlockIterator indexIt, ReadScratch scratch) {
+    return blockAt(indexIt, true, scratch);
   }
 
   /**
@@ -260,6 +414,10 @@ public final class Table {
    * blocks.
    */
   Block blockAt(BlockIterator indexIt, boolean fillCache) {
+    return blockAt(indexIt, fillCache, null);
+  }
+
+  private Block blockAt(BlockIterator indexIt, boolean fillCache, ReadScratch scratch) {
     byte[] d = indexIt.data();
     int p = indexIt.valueOffset;
     int end = p + indexIt.valueLength;
@@ -292,7 +450,7 @@ public final class Table {
     if (offset < 0 || size < 0) {
       throw new CorruptionException(path, "bad block handle in index");
     }
-    return block(offset, size, fillCache);
+    return block(offset, size, indexIt.ordinal(), fillCache, scratch);
   }
 
   /**
@@ -300,15 +458,15 @@ public final class Table {
    * must already have admitted the key).
    */
   public void get(byte[] key, long snapshotSeq, RecordHolder best) {
-    BlockIterator[] its = SCRATCH.get();
-    BlockIterator ix = its[0];
-    BlockIterator dx = its[1];
+    ReadScratch scratch = SCRATCH.get();
+    BlockIterator ix = scratch.index;
+    BlockIterator dx = scratch.data;
     ix.reset(index);
     long probeSeqKind = InternalKeys.seqKind(InternalKeys.SEQ_MAX, 0);
     ix.seekGe(key, key.length, Long.MAX_VALUE, probeSeqKind);
     boolean firstBlock = true;
     while (ix.valid()) {
-      dx.reset(blockAt(ix));
+      dx.reset(blockAt(ix, scratch));
       if (firstBlock) {
         dx.seekGe(key, key.length, Long.MAX_VALUE, probeSeqKind);
         firstBlock = false;
@@ -398,9 +556,10 @@ public final class Table {
 
   private Block blockAtUncached(BlockIterator ix) {
     BlockStore saved = blocks;
-    if (saved == BlockStore.NONE) {
+    if (saved == BlockStore.NONE && verified == null) {
       return blockAt(ix);
     }
-    return new Table(file, path, fileNumber, BlockStore.NONE, index, filter).blockAt(ix);
+    // No verified-block bitmap: verify() checks every checksum again.
+    return new Table(file, path, fileNumber, BlockStore.NONE, index, filter, map, null).blockAt(ix);
   }
 }

@@ -18,11 +18,16 @@ import org.ppdb.storage.SyncPolicy;
  *
  * <pre>
  * cd storage &amp;&amp; mvn -q -o test-compile &amp;&amp; java -Xmx2g -cp target/classes:target/test-classes:$(cat cp.txt) \
- *   org.ppdb.storage.bench.QuickBench [keys] [dir]
+ *   org.ppdb.storage.bench.QuickBench [keys] [dir] [compact|overwrite]
  * </pre>
  *
  * (cp.txt from {@code mvn dependency:build-classpath -Dmdep.outputFile=cp.txt}). 16-byte keys,
  * 100-byte values, WAL on, no sync, 64 MiB memtable and block cache, bloom 10 bits, no compression.
+ * A fillrandom, then optionally a full compaction or as many puts of random existing keys (the
+ * bench module's overwrite, which precedes its readrandom), then {@code -Dqb.rounds} (2) rounds of
+ * readrandom and a readseq. {@code -Dqb.fillOnly=true} stops after the fill, waits for compactions
+ * to settle and prints the engine's write amplification and level shape; {@code -Dqb.dynamic=false}
+ * turns off dynamic level sizes.
  */
 public final class QuickBench {
   private QuickBench() {}
@@ -36,6 +41,7 @@ public final class QuickBench {
             .compression(Compression.NONE)
             .memtableBytes(64L << 20)
             .blockCacheBytes(64L << 20)
+            .dynamicLevelBytes(Boolean.parseBoolean(System.getProperty("qb.dynamic", "true")))
             .build();
     byte[] value = new byte[100];
     new SplittableRandom(1).nextBytes(value);
@@ -56,12 +62,46 @@ public final class QuickBench {
         db.put(key(order[i]), value, i + 1);
       }
       report("fillrandom", n, t0);
+      if (Boolean.getBoolean("qb.fillOnly")) {
+        // Let flushes and compactions settle, then report the engine's write amplification.
+        while (true) {
+          Thread.sleep(500);
+          var st = db.stats();
+          boolean pending = false; // any level due for compaction
+          for (var l : st.levels()) {
+            pending |= l.score() >= 1.0;
+          }
+          if (!pending) {
+            break;
+          }
+        }
+        Thread.sleep(1000);
+        var st = db.stats();
+        System.out.printf(
+            "write-amp %.2f (without WAL %.2f), compaction bytes %d%n",
+            st.writeAmplification(),
+            st.writeAmplificationWithoutWal(),
+            st.compactionBytesWritten());
+        for (var l : st.levels()) {
+          System.out.println("  " + l);
+        }
+        return;
+      }
       if (args.length > 2 && args[2].equals("compact")) {
         t0 = System.nanoTime();
         db.compactRange(null, null);
         report("compactRange", n, t0);
       }
-      for (int round = 0; round < 2; round++) {
+      if (args.length > 2 && args[2].equals("overwrite")) {
+        // The bench module's order: fillrandom, then as many puts of random existing keys.
+        t0 = System.nanoTime();
+        SplittableRandom w = new SplittableRandom(3);
+        for (int i = 0; i < n; i++) {
+          db.put(key(w.nextInt(n)), value, n + i + 1L);
+        }
+        report("overwrite", n, t0);
+      }
+      for (int round = 0; round < Integer.getInteger("qb.rounds", 2); round++) {
         t0 = System.nanoTime();
         int found = 0;
         SplittableRandom r = new SplittableRandom(7 + round);

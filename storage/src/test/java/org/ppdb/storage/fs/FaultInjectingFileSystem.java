@@ -2,6 +2,7 @@ package org.ppdb.storage.fs;
 
 import java.io.EOFException;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -53,10 +54,22 @@ public final class FaultInjectingFileSystem implements StorageFileSystem {
   private int generation;
   private int crashCountdown = -1;
   private boolean syncIsNoop;
+  private boolean mapReads;
 
   /** Makes every sync free and durable-by-default (for fast model tests): no crash semantics. */
   public FaultInjectingFileSystem syncIsNoop(boolean v) {
     syncIsNoop = v;
+    return this;
+  }
+
+  /**
+   * Makes files opened for reading offer a {@link ReadableFile#mapped() view} (a read-only copy of
+   * their bytes at the first call), as the local file system's memory mappings do, so that tests
+   * exercise the engine's mapped read path. Reads through a view cannot be failed: leave this off
+   * to inject read errors.
+   */
+  public FaultInjectingFileSystem mapReads(boolean v) {
+    mapReads = v;
     return this;
   }
 
@@ -261,7 +274,24 @@ public final class FaultInjectingFileSystem implements StorageFileSystem {
       throw new NoSuchFileException(p.toString());
     }
     int gen = generation;
+    boolean mapping = mapReads;
     return new ReadableFile() {
+      private ByteBuffer view;
+
+      @Override
+      public ByteBuffer mapped() throws IOException {
+        if (!mapping) {
+          return null;
+        }
+        synchronized (FaultInjectingFileSystem.this) {
+          check(gen, p);
+          if (view == null) {
+            view = ByteBuffer.wrap(Arrays.copyOf(n.data, n.length)).asReadOnlyBuffer();
+          }
+          return view;
+        }
+      }
+
       @Override
       public void readFully(long position, byte[] buffer, int offset, int length)
           throws IOException {

@@ -104,6 +104,54 @@ class CompactionBehaviourTest {
     }
   }
 
+  private static void loadRandomOrder(StorageEngine db, int keys) {
+    byte[] value = new byte[100];
+    for (int i = 0; i < keys; i++) {
+      db.put(b(String.format("key%08d", (i * 7919L) % keys)), value, i);
+    }
+  }
+
+  @Test
+  void dynamicLevelsFillFromTheLastLevelUp() {
+    try (StorageEngine db = LsmStorage.open(dir, options().build())) {
+      // About 400 KiB: one level-0 compaction, straight into the last level.
+      loadRandomOrder(db, 3_000);
+      StorageStats small = db.stats();
+      int last = small.levels().size() - 1;
+      assertThat(small.compactions()).isGreaterThan(0);
+      assertThat(small.levels().get(last).files()).as("last level").isGreaterThan(0);
+      for (int level = 1; level < last; level++) {
+        assertThat(small.levels().get(level).files()).as("level %d", level).isZero();
+      }
+    }
+  }
+
+  @Test
+  void dynamicLevelsKeepTheLastLevelTheLargest() {
+    try (StorageEngine db = LsmStorage.open(dir, options().build())) {
+      loadRandomOrder(db, 60_000); // about 8 MiB against a 1 MiB base and a ratio of 4
+      StorageStats stats = db.stats();
+      int last = stats.levels().size() - 1;
+      long above = 0;
+      for (int level = 1; level < last; level++) {
+        above += stats.levels().get(level).bytes();
+        assertThat(stats.levels().get(level).score()).as("level %d", level).isLessThan(1.5);
+      }
+      assertThat(stats.levels().get(last).bytes()).isGreaterThan(above);
+      assertThat(above).as("a base level above the last one").isGreaterThan(0);
+    }
+  }
+
+  @Test
+  void fixedLevelsFillFromLevelOneDown() {
+    try (StorageEngine db = LsmStorage.open(dir, options().dynamicLevelBytes(false).build())) {
+      loadRandomOrder(db, 60_000);
+      StorageStats stats = db.stats();
+      assertThat(stats.levels().get(1).files()).isGreaterThan(0);
+      assertThat(stats.levels().get(stats.levels().size() - 1).files()).isZero();
+    }
+  }
+
   @Test
   void writersStallWhenFlushesFallBehindAndTheStallIsMeasured() throws Exception {
     ArrayDeque<Runnable> queued = new ArrayDeque<>();
