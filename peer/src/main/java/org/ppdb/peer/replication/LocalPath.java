@@ -40,8 +40,8 @@ import org.ppdb.peer.clock.HybridClock;
  * writers (which then holds back this connection's event loop: backpressure). A read may read a
  * table block from the page cache or the disk.
  *
- * <p>Thread-safe. Cost: a ring lookup, a clock tick and the engine call; no allocation beyond the
- * record and the completed future.
+ * <p>Thread-safe. Cost per request: a ring lookup, a clock tick, a share of one engine batch (or
+ * one engine read) and a few small objects (the record, the future, the batch entry).
  */
 public final class LocalPath {
   private final Supplier<LocalPlacement> placement;
