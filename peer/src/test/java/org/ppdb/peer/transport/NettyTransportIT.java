@@ -407,11 +407,16 @@ class NettyTransportIT {
   @Test
   void unreachableAddressBacksOffExponentially() throws Exception {
     Node a = start(15, secured(SECRET), config());
-    InetSocketAddress nobody;
-    try (java.net.ServerSocket probe =
-        new java.net.ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      nobody = (InetSocketAddress) probe.getLocalSocketAddress();
+    // A port held by a bound socket that never listens: connecting to it is refused, and neither
+    // another listener nor the kernel's choice of an outgoing port (a TCP self-connect, which
+    // succeeds) can take it while the test runs, as they could a port merely freed.
+    try (java.net.Socket holder = new java.net.Socket()) {
+      holder.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+      backsOffFrom(a, (InetSocketAddress) holder.getLocalSocketAddress());
     }
+  }
+
+  private static void backsOffFrom(Node a, InetSocketAddress nobody) {
     TransportCounters counters = a.transport().counters();
     assertThat(a.transport().sendFrame(nobody, "lost")).isEqualTo(SendResult.SENT);
     await().atMost(WAIT).until(() -> counters.connectFailures() == 1);
