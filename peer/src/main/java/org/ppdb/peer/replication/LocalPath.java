@@ -6,12 +6,15 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 import org.ppdb.peer.api.Consistency;
+import org.ppdb.peer.api.OverloadedException;
+import org.ppdb.peer.api.ReplicasUnavailableException;
 import org.ppdb.peer.api.RequestTimeoutException;
 import org.ppdb.peer.api.StoredValue;
 import org.ppdb.peer.clock.HybridClock;
@@ -161,7 +164,8 @@ public final class LocalPath {
       if (before != null && before.writesLocally(write.key())) {
         local.add(write);
       } else {
-        fallBack(write); // the placement changed since the write was accepted
+        // The placement changed since the write was accepted (or since its last attempt).
+        fallBack(write, write.attempt() > 1);
       }
     }
     if (local.isEmpty()) {
@@ -185,7 +189,7 @@ public final class LocalPath {
       // A member started joining (or a range moved) while the batch was applied: the coordinator
       // writes each again, to every replica of the new placement.
       for (LocalWrite write : local) {
-        fallBack(write);
+        fallBack(write, true);
       }
       return;
     }
@@ -234,7 +238,13 @@ public final class LocalPath {
     return false;
   }
 
-  private void fallBack(LocalWrite write) {
+  /**
+   * Hands {@code write} to the coordinator. When this peer's engine already took an attempt of it
+   * ({@code applied}), a definite refusal by the coordinator (too few replicas reachable,
+   * overloaded) is reported as indeterminate instead: the write is in this peer's store and may
+   * become visible.
+   */
+  private void fallBack(LocalWrite write, boolean applied) {
     fallbacks.increment();
     CompletionStage<Long> stage;
     try {
@@ -248,10 +258,26 @@ public final class LocalPath {
     }
     stage.whenComplete(
         (version, error) -> {
-          if (error != null) {
-            write.future().completeExceptionally(error);
-          } else {
+          Throwable cause =
+              error instanceof CompletionException && error.getCause() != null
+                  ? error.getCause()
+                  : error;
+          if (cause == null) {
             write.future().complete(version);
+          } else if (applied
+              && (cause instanceof ReplicasUnavailableException
+                  || cause instanceof OverloadedException)) {
+            writesIndeterminate.increment();
+            write
+                .future()
+                .completeExceptionally(
+                    new RequestTimeoutException(
+                        true,
+                        write.consistency()
+                            + ": this peer's replica took it, then the ring changed and "
+                            + ReplicationCore.describe(cause)));
+          } else {
+            write.future().completeExceptionally(cause);
           }
         });
   }

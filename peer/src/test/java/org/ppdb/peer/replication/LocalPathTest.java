@@ -298,4 +298,33 @@ class LocalPathTest {
     placement.set(placement(List.of(SELF), 1, false, true));
     assertThat(path.readAhead(b("k"))).as("joining").isNull();
   }
+
+  @Test
+  void aRefusalAfterTheLocalWriteIsIndeterminateButBeforeItIsDefinite() {
+    LocalPath path = path(true);
+    LocalPath.Coordinator refusing =
+        (key, value, expiresAtMillis, consistency) ->
+            CompletableFuture.failedFuture(
+                new org.ppdb.peer.api.ReplicasUnavailableException(consistency, 2, 1));
+    duringEngineWrite =
+        () -> placement.set(placement(List.of(SELF, node(2)), 1, true, /* noPending */ false));
+    Throwable afterWrite =
+        Futures.failure(path.tryWrite(b("k"), b("v"), 0, Consistency.QUORUM, refusing));
+    assertThat(afterWrite)
+        .as("this peer's store holds it: the outcome is unknown")
+        .isInstanceOf(RequestTimeoutException.class);
+    assertThat(memory.get(b("k"))).isEqualTo(b("v"));
+
+    duringEngineWrite = () -> {};
+    currentLoop = loop;
+    placement.set(placement(List.of(SELF), 1, true, true));
+    CompletableFuture<Long> beforeWrite =
+        path.tryWrite(b("j"), b("v"), 0, Consistency.QUORUM, refusing);
+    placement.set(placement(List.of(SELF), 1, true, false));
+    runLoop();
+    assertThat(Futures.failure(beforeWrite))
+        .as("nothing was written: the refusal stays definite")
+        .isInstanceOf(org.ppdb.peer.api.ReplicasUnavailableException.class);
+    assertThat(memory.get(b("j"))).isNull();
+  }
 }
