@@ -1,11 +1,9 @@
 package org.ppdb.simulation.check;
 
 import java.util.ArrayList;
-import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * Checks a single-writer register workload: every key is written (set or deleted) by one process
@@ -76,16 +74,14 @@ public final class RegisterChecker {
    *     writers of a key, or a value written twice to a key)
    */
   public Verdict check(History history) {
-    Set<Anomaly.Kind> failing =
-        EnumSet.of(
+    Verdict verdict =
+        Verdict.failingOn(
+            NAME,
+            strictStaleReads,
             Anomaly.Kind.REGISTER_REGRESSION,
             Anomaly.Kind.PHANTOM_READ,
             Anomaly.Kind.FAILED_WRITE_VISIBLE,
             Anomaly.Kind.UNVERIFIED);
-    if (strictStaleReads) {
-      failing.add(Anomaly.Kind.STALE_READ);
-    }
-    Verdict verdict = new Verdict(NAME, failing);
     for (String key : history.keys()) {
       checkKey(key, history.ofKey(key), verdict);
     }

@@ -1,8 +1,6 @@
 package org.ppdb.simulation.check;
 
-import java.util.EnumSet;
 import java.util.List;
-import java.util.Set;
 
 /**
  * Checks a unique-key workload: every key is written exactly once, by any process, and read by any
@@ -51,16 +49,14 @@ public final class UniqueKeyChecker {
    * @throws IllegalArgumentException if a key is written more than once or deleted
    */
   public Verdict check(History history) {
-    Set<Anomaly.Kind> failing =
-        EnumSet.of(
+    Verdict verdict =
+        Verdict.failingOn(
+            NAME,
+            strictStaleReads,
             Anomaly.Kind.LOST_WRITE,
             Anomaly.Kind.PHANTOM_READ,
             Anomaly.Kind.FAILED_WRITE_VISIBLE,
             Anomaly.Kind.UNVERIFIED);
-    if (strictStaleReads) {
-      failing.add(Anomaly.Kind.STALE_READ);
-    }
-    Verdict verdict = new Verdict(NAME, failing);
     for (String key : history.keys()) {
       checkKey(key, history.ofKey(key), verdict);
     }

@@ -43,6 +43,20 @@ public final class Verdict {
     }
   }
 
+  /**
+   * A verdict failing on {@code failing}, and on stale reads too when {@code strictStaleReads}: the
+   * rule every checker applies (stale reads are expected under QUORUM reads during faults, so they
+   * fail a history only when asked).
+   */
+  static Verdict failingOn(String checker, boolean strictStaleReads, Anomaly.Kind... failing) {
+    Set<Anomaly.Kind> kinds = EnumSet.noneOf(Anomaly.Kind.class);
+    kinds.addAll(java.util.Arrays.asList(failing));
+    if (strictStaleReads) {
+      kinds.add(Anomaly.Kind.STALE_READ);
+    }
+    return new Verdict(checker, kinds);
+  }
+
   void count(String name, long delta) {
     counts.merge(name, delta, Long::sum);
   }
