@@ -300,7 +300,12 @@ public final class LsmOptions {
       return this;
     }
 
-    /** L0 files that start an L0 compaction [4; >= 1]. */
+    /**
+     * L0 files that start an L0 compaction [4; >= 1]. Files count in proportion to their size
+     * against the largest L0 file (a small table flushed early counts for its share), and twice
+     * this many files start one whatever their sizes. Higher: fewer, larger L0 compactions (less
+     * rewriting of the base level per byte written) but more tables for a read to consult.
+     */
     public Builder level0CompactionTrigger(int v) {
       level0CompactionTrigger = v;
       return this;

@@ -9,9 +9,10 @@ import java.util.Arrays;
  *
  * <p>The batch is kept encoded in one growing byte array, which is also the body of the
  * write-ahead-log record (docs/formats/wal.md, "batch body"), so writing it costs no further
- * encoding. Encoding per operation: {@code kind u8, keyLength varint32, key, version i64
- * big-endian, [expiresAtMillis i64 if kind=2], [valueLength varint32, value if kind=1|2]}; kinds
- * are stored on disk: do not change them.
+ * encoding. Encoding per operation (log format version 2): {@code header u8 (kind in bits 0-1, n in
+ * bits 3-6), keyLength varint32, key, version in its n low-order bytes big-endian, [expiresAtMillis
+ * i64 if kind=2], [valueLength varint32, value if kind=1|2]}, n being the fewest bytes that hold
+ * the version (8 if negative); kinds are stored on disk: do not change them.
  *
  * <p>Not thread-safe. Reusable after {@link #clear()}. Bounded by {@link
  * StorageLimits#WRITE_BATCH_BYTES_MAX}.
@@ -25,6 +26,12 @@ public final class WriteBatch {
 
   /** Stored kind of a put with an expiry. Frozen on disk. */
   public static final byte KIND_PUT_EXPIRING = 2;
+
+  /** Largest encoded size of an operation's fields besides its key and value. */
+  public static final int OPERATION_OVERHEAD_BYTES_MAX = 1 + 5 + 8 + 8 + 5;
+
+  private static final int VERSION_BYTES_SHIFT = 3;
+  private static final int KIND_MASK = 0x3;
 
   private byte[] buffer;
   private int size;
@@ -60,14 +67,16 @@ public final class WriteBatch {
       throw new IllegalArgumentException(
           "expiresAtMillis: " + expiresAtMillis + " (expected: >= 0)");
     }
-    ensure(1 + 5 + key.length + 8 + 8 + 5 + value.length);
-    buffer[size++] = expiresAtMillis == 0 ? KIND_PUT : KIND_PUT_EXPIRING;
-    writeBytes(key);
-    writeLong(version);
-    if (expiresAtMillis != 0) {
-      writeLong(expiresAtMillis);
-    }
-    writeBytes(value);
+    ensure(OPERATION_OVERHEAD_BYTES_MAX + key.length + value.length);
+    size =
+        encodeOperation(
+            buffer,
+            size,
+            expiresAtMillis == 0 ? KIND_PUT : KIND_PUT_EXPIRING,
+            key,
+            version,
+            expiresAtMillis,
+            value);
     count++;
     return this;
   }
@@ -75,10 +84,8 @@ public final class WriteBatch {
   /** Adds a delete (a tombstone at {@code version}). */
   public WriteBatch delete(byte[] key, long version) {
     StorageLimits.checkKey(key, StorageLimits.KEY_BYTES_MAX);
-    ensure(1 + 5 + key.length + 8);
-    buffer[size++] = KIND_TOMBSTONE;
-    writeBytes(key);
-    writeLong(version);
+    ensure(OPERATION_OVERHEAD_BYTES_MAX + key.length);
+    size = encodeOperation(buffer, size, KIND_TOMBSTONE, key, version, 0, null);
     count++;
     return this;
   }
@@ -118,30 +125,77 @@ public final class WriteBatch {
   }
 
   /**
+   * Writes one operation at {@code b[p..]} in the batch encoding (room for {@link
+   * #OPERATION_OVERHEAD_BYTES_MAX} plus key and value bytes assumed); returns the new position. The
+   * engine encodes single writes into its log records with it.
+   *
+   * @param kind {@link #KIND_TOMBSTONE}, {@link #KIND_PUT} or {@link #KIND_PUT_EXPIRING}
+   * @param value ignored for a tombstone
+   */
+  public static int encodeOperation(
+      byte[] b, int p, int kind, byte[] key, long version, long expiresAtMillis, byte[] value) {
+    int n = version < 0 ? 8 : (64 - Long.numberOfLeadingZeros(version) + 7) >>> 3;
+    b[p++] = (byte) (kind | n << VERSION_BYTES_SHIFT);
+    p = putBytes(b, p, key);
+    for (int shift = (n - 1) * 8; shift >= 0; shift -= 8) {
+      b[p++] = (byte) (version >>> shift);
+    }
+    if (kind != KIND_TOMBSTONE) {
+      if (kind == KIND_PUT_EXPIRING) {
+        for (int i = 7; i >= 0; i--) {
+          b[p++] = (byte) (expiresAtMillis >>> (i * 8));
+        }
+      }
+      p = putBytes(b, p, value);
+    }
+    return p;
+  }
+
+  /**
    * Decodes an encoded batch body ({@code length} bytes at {@code offset}) and calls {@code
    * handler} per operation. Returns the number of operations.
    *
    * @throws IllegalArgumentException if the bytes are not a well-formed batch body
    */
   public static int decode(byte[] buf, int offset, int length, Handler handler) {
+    return decode(buf, offset, length, handler, false);
+  }
+
+  /**
+   * Like {@link #decode(byte[], int, int, Handler)} for the operations of log format version 1,
+   * whose versions are 8 bytes after a plain kind byte (docs/formats/wal.md).
+   */
+  public static int decodeVersion1(byte[] buf, int offset, int length, Handler handler) {
+    return decode(buf, offset, length, handler, true);
+  }
+
+  private static int decode(
+      byte[] buf, int offset, int length, Handler handler, boolean fixedVersions) {
     int p = offset;
     int end = offset + length;
     int n = 0;
     while (p < end) {
-      byte kind = buf[p++];
+      int header = buf[p++] & 0xff;
+      int kind = fixedVersions ? header : header & KIND_MASK;
+      int versionBytes = fixedVersions ? 8 : header >>> VERSION_BYTES_SHIFT;
       if (kind != KIND_TOMBSTONE && kind != KIND_PUT && kind != KIND_PUT_EXPIRING) {
         throw new IllegalArgumentException("kind: " + kind + " (expected: 0, 1 or 2)");
+      }
+      if (versionBytes > 8 || (!fixedVersions && (header & 0x84) != 0)) {
+        throw new IllegalArgumentException("operation header: " + header);
       }
       long lv = readVarint(buf, p, end);
       int keyLength = (int) lv;
       p = (int) (lv >>> 32);
-      if (keyLength > StorageLimits.KEY_BYTES_MAX || p + keyLength + 8 > end) {
+      if (keyLength > StorageLimits.KEY_BYTES_MAX || p + keyLength + versionBytes > end) {
         throw new IllegalArgumentException("keyLength: " + keyLength + " out of bounds");
       }
       byte[] key = Arrays.copyOfRange(buf, p, p + keyLength);
       p += keyLength;
-      long version = readLong(buf, p);
-      p += 8;
+      long version = 0;
+      for (int i = 0; i < versionBytes; i++) {
+        version = version << 8 | (buf[p++] & 0xff);
+      }
       if (kind == KIND_TOMBSTONE) {
         handler.delete(key, version);
       } else {
@@ -218,20 +272,14 @@ public final class WriteBatch {
     }
   }
 
-  private void writeBytes(byte[] b) {
+  private static int putBytes(byte[] out, int p, byte[] b) {
     int v = b.length;
     while ((v & ~0x7f) != 0) {
-      buffer[size++] = (byte) ((v & 0x7f) | 0x80);
+      out[p++] = (byte) ((v & 0x7f) | 0x80);
       v >>>= 7;
     }
-    buffer[size++] = (byte) v;
-    System.arraycopy(b, 0, buffer, size, b.length);
-    size += b.length;
-  }
-
-  private void writeLong(long v) {
-    for (int i = 7; i >= 0; i--) {
-      buffer[size++] = (byte) (v >>> (i * 8));
-    }
+    out[p++] = (byte) v;
+    System.arraycopy(b, 0, out, p, b.length);
+    return p + b.length;
   }
 }

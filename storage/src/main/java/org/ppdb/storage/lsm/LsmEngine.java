@@ -95,6 +95,21 @@ public final class LsmEngine implements StorageEngine {
   private static final long SLOWDOWN_NANOS = 1_000_000;
   private static final int TABLE_WRITE_BUFFER_BYTES = 256 << 10;
 
+  /**
+   * Largest compaction an input expansion may make, in table-file sizes (RocksDB's default {@code
+   * max_compaction_bytes}: 25 target file sizes).
+   */
+  private static final long COMPACTION_FILES_BYTES_MAX = 25;
+
+  /**
+   * The first record of a log segment of format version 2: "ppdbWAL2". A version-1 record starts
+   * with a sequence number below 2^56, so the two cannot be confused (docs/formats/wal.md).
+   */
+  private static final long WAL_HEADER = 0x7070646257414C32L;
+
+  /** A log record's header: two varint64s (first sequence, write time). */
+  private static final int WAL_RECORD_HEADER_BYTES_MAX = 20;
+
   private final Path dir;
   private final LsmOptions options;
   private final StorageFileSystem fs;
@@ -285,6 +300,8 @@ public final class LsmEngine implements StorageEngine {
       Path path = walPath(dir, number);
       try (ReadableFile f = fs.openRead(path)) {
         LogReader reader = new LogReader(f, path, number);
+        boolean first = true;
+        boolean version1 = false;
         while (reader.next()) {
           if (tornSegment != null) {
             throw new CorruptionException(
@@ -293,12 +310,30 @@ public final class LsmEngine implements StorageEngine {
           }
           byte[] rec = reader.recordBuffer();
           int len = reader.recordLength();
-          if (len < 16) {
-            throw new CorruptionException(
-                path, "log record of " + len + " bytes (expected: >= 16)");
+          if (first) {
+            first = false;
+            if (len == 8 && Coding.getLong(rec, 0) == WAL_HEADER) {
+              continue;
+            }
+            version1 = true; // written before format version 2: no header record
           }
-          long firstSeq = Coding.getLong(rec, 0);
-          long time = Coding.getLong(rec, 8);
+          long firstSeq;
+          long time;
+          int body;
+          if (version1) {
+            if (len < 16) {
+              throw new CorruptionException(
+                  path, "log record of " + len + " bytes (expected: >= 16)");
+            }
+            firstSeq = Coding.getLong(rec, 0);
+            time = Coding.getLong(rec, 8);
+            body = 16;
+          } else {
+            long[] header = new long[2];
+            body = readRecordHeader(rec, len, header, path);
+            firstSeq = header[0];
+            time = header[1];
+          }
           if (expectedSeq >= 0 && firstSeq != expectedSeq) {
             throw new CorruptionException(
                 path,
@@ -313,7 +348,11 @@ public final class LsmEngine implements StorageEngine {
           InsertHandler h = new InsertHandler();
           h.reset(mem, firstSeq, time);
           try {
-            WriteBatch.decode(rec, 16, len - 16, h);
+            if (version1) {
+              WriteBatch.decodeVersion1(rec, body, len - body, h);
+            } else {
+              WriteBatch.decode(rec, body, len - body, h);
+            }
           } catch (IllegalArgumentException e) {
             throw new CorruptionException(path, "malformed log record: " + e.getMessage(), e);
           }
@@ -342,7 +381,7 @@ public final class LsmEngine implements StorageEngine {
     long walNumber = versions.newFileNumber();
     WritableFile walFile = fs.create(walPath(dir, walNumber));
     fs.syncDirectory(dir);
-    wal = new LogWriter(walFile, walNumber);
+    wal = newLogSegment(walFile, walNumber);
     edit.logNumber(walNumber);
     versions.lastSequence(seq);
     versions.applyInMemory(edit);
@@ -359,9 +398,37 @@ public final class LsmEngine implements StorageEngine {
     }
   }
 
+  /**
+   * Reads a version-2 log record's header (two varint64s) into {@code out}; returns the offset of
+   * its operations.
+   */
+  private static int readRecordHeader(byte[] rec, int len, long[] out, Path path) {
+    int p = 0;
+    for (int field = 0; field < 2; field++) {
+      long v = 0;
+      int shift = 0;
+      while (true) {
+        if (p >= len || shift > 63) {
+          throw new CorruptionException(path, "malformed log record header");
+        }
+        int b = rec[p++] & 0xff;
+        v |= (long) (b & 0x7f) << shift;
+        shift += 7;
+        if (b < 0x80) {
+          break;
+        }
+      }
+      out[field] = v;
+    }
+    if (out[0] < 1 || out[0] > InternalKeys.SEQ_MAX) {
+      throw new CorruptionException(path, "log record sequence " + out[0] + " out of range");
+    }
+    return p;
+  }
+
   private void addRecoveredTable(Memtable mem, VersionEdit edit) throws IOException {
     long number = versions.newFileNumber();
-    FileMeta meta = writeTable(mem.iterator(true), null, number);
+    FileMeta meta = writeTable(mem.iterator(true), null, Long.MAX_VALUE, number);
     fs.syncDirectory(dir);
     if (meta != null) {
       edit.add(0, meta);
@@ -369,8 +436,11 @@ public final class LsmEngine implements StorageEngine {
     }
   }
 
-  /** Writes every record of {@code it} the filter keeps into table {@code number}; null if none. */
-  private FileMeta writeTable(InternalIterator it, RecordFilter filter, long number)
+  /**
+   * Writes every record of {@code it} the filter keeps into table {@code number}, with the sequence
+   * numbers up to {@code horizon} written as zero ({@link #storedSeqKind}); null if none.
+   */
+  private FileMeta writeTable(InternalIterator it, RecordFilter filter, long horizon, long number)
       throws IOException {
     Path path = TableCache.tablePath(dir, number);
     WritableFile file = new BufferedWritableFile(fs.create(path), TABLE_WRITE_BUFFER_BYTES);
@@ -393,7 +463,7 @@ public final class LsmEngine implements StorageEngine {
               it.keyBuffer(),
               it.keyLength(),
               it.version(),
-              it.seqKind(),
+              storedSeqKind(it.seqKind(), horizon),
               it.aux(),
               it.valueBuffer(),
               it.valueOffset(),
@@ -412,6 +482,30 @@ public final class LsmEngine implements StorageEngine {
       fs.delete(path);
     }
     return meta;
+  }
+
+  /**
+   * The oldest live snapshot's sequence, or {@link Long#MAX_VALUE} without snapshots: every reader
+   * there is or will be sees the records of sequence up to it ({@code snapshotsAscending} as from
+   * {@link #snapshotSeqs()}, taken before the table's inputs were read).
+   */
+  private static long sequenceHorizon(long[] snapshotsAscending) {
+    return snapshotsAscending.length == 0 ? Long.MAX_VALUE : snapshotsAscending[0];
+  }
+
+  /**
+   * The {@code seqKind} a table stores for a record: the sequence replaced by zero when it is at
+   * most {@code horizon}, so the record's compact trailer omits it (docs/formats/sstable.md). A
+   * sequence number only decides which snapshots see a record (winners are decided by version and
+   * content, never by sequence), and one every current and future reader sees can be any smaller
+   * number. Zeroing keeps the internal order: among records of one key and version, those zeroed
+   * are the ones of lowest sequence, already last. RocksDB does the same in its last level; ppdb
+   * can do it in every table because no order between levels depends on sequence numbers.
+   */
+  private static long storedSeqKind(long seqKind, long horizon) {
+    return InternalKeys.seq(seqKind) <= horizon
+        ? InternalKeys.seqKind(0, InternalKeys.kind(seqKind))
+        : seqKind;
   }
 
   private SstableWriter newTableWriter(WritableFile file, long number) {
@@ -643,38 +737,39 @@ public final class LsmEngine implements StorageEngine {
     }
   }
 
+  /**
+   * Encodes the group's log record (docs/formats/wal.md, version 2) into {@link #walBuffer};
+   * returns its length.
+   */
   private int encodeGroup(long firstSeq, long now, int bytes) {
-    int needed = 16 + bytes;
+    int needed = WAL_RECORD_HEADER_BYTES_MAX + bytes;
     if (walBuffer.length < needed) {
       walBuffer = new byte[Math.max(needed, walBuffer.length * 2)];
     }
     byte[] b = walBuffer;
-    Coding.putLong(b, 0, firstSeq);
-    Coding.putLong(b, 8, now);
-    int p = 16;
+    int p = Coding.putVarlong(b, 0, firstSeq);
+    p = Coding.putVarlong(b, p, now);
     for (Writer g : group) {
       if (g.batch != null) {
         System.arraycopy(g.batch.encodedArray(), 0, b, p, g.batch.byteSize());
         p += g.batch.byteSize();
       } else {
-        b[p++] = (byte) g.kind;
-        p = Coding.putVarint(b, p, g.key.length);
-        System.arraycopy(g.key, 0, b, p, g.key.length);
-        p += g.key.length;
-        Coding.putLong(b, p, g.version);
-        p += 8;
-        if (g.kind != InternalKeys.KIND_TOMBSTONE) {
-          if (g.kind == InternalKeys.KIND_PUT_EXPIRING) {
-            Coding.putLong(b, p, g.expiresAtMillis);
-            p += 8;
-          }
-          p = Coding.putVarint(b, p, g.value.length);
-          System.arraycopy(g.value, 0, b, p, g.value.length);
-          p += g.value.length;
-        }
+        p = WriteBatch.encodeOperation(b, p, g.kind, g.key, g.version, g.expiresAtMillis, g.value);
       }
     }
     return p;
+  }
+
+  /**
+   * Starts a log segment of format version 2 with its header record ({@link #WAL_HEADER}): records
+   * of segments without it are read as version 1.
+   */
+  private LogWriter newLogSegment(WritableFile file, long number) throws IOException {
+    LogWriter log = new LogWriter(file, number);
+    byte[] header = new byte[8];
+    Coding.putLong(header, 0, WAL_HEADER);
+    walBytes.add(log.add(header, 0, header.length));
+    return log;
   }
 
   /** Inserts decoded operations with consecutive sequence numbers. */
@@ -763,7 +858,7 @@ public final class LsmEngine implements StorageEngine {
       // tail.
       wal.sync();
       wal.close();
-      wal = new LogWriter(f, number);
+      wal = newLogSegment(f, number);
     } catch (IOException e) {
       ReadOnlyException failure =
           new ReadOnlyException("switch to log segment " + walPath(dir, number) + " failed", e);
@@ -830,7 +925,11 @@ public final class LsmEngine implements StorageEngine {
           mutex.unlock();
         }
         FileMeta meta =
-            writeTable(imm.iterator(true), new RecordFilter(snaps, false, 0, 0, null), number);
+            writeTable(
+                imm.iterator(true),
+                new RecordFilter(snaps, false, 0, 0, null),
+                sequenceHorizon(snaps),
+                number);
         fs.syncDirectory(dir);
         mutex.lock();
         try {
@@ -989,9 +1088,31 @@ public final class LsmEngine implements StorageEngine {
 
   private double score(Version v, int level) {
     if (level == 0) {
-      return (double) v.files(0).size() / options.level0CompactionTrigger();
+      return level0Score(v.files(0));
     }
     return (double) v.levelBytes(level) / levelTargetBytes(v, level);
+  }
+
+  /**
+   * Level 0's score: its files counted in proportion to their size against the largest of them,
+   * over {@code level0CompactionTrigger}, or its plain file count over twice the trigger, whichever
+   * is higher. A level-0 compaction rewrites the whole overlapped part of the base level, so it
+   * waits for the trigger's worth of data: a small table (the flush of a memtable switched early by
+   * {@code flush()}, a checkpoint or the log-segment limit) counts for its share of a full one, not
+   * as a whole file. The file count still bounds how many tables a read may have to consult.
+   */
+  private double level0Score(List<FileMeta> files) {
+    if (files.isEmpty()) {
+      return 0;
+    }
+    long largest = 1;
+    long total = 0;
+    for (FileMeta f : files) {
+      largest = Math.max(largest, f.size());
+      total += f.size();
+    }
+    double trigger = options.level0CompactionTrigger();
+    return Math.max((double) total / largest / trigger, files.size() / (2 * trigger));
   }
 
   /** The compaction with the highest score >= 1, or null. Mutex held. */
@@ -1063,7 +1184,57 @@ public final class LsmEngine implements StorageEngine {
     // Automatic level-0 compactions go to the base level (L1 unless level sizes are dynamic);
     // compactRange walks every level down one at a time.
     int out = level == 0 && !all ? baseLevel(v) : level + 1;
-    return new Compaction(level, inputs, v.overlapping(out, lo, hi), out);
+    List<FileMeta> next = v.overlapping(out, lo, hi);
+    if (level > 0 && !all && !next.isEmpty()) {
+      return expand(v, level, inputs, next, out);
+    }
+    return new Compaction(level, inputs, next, out);
+  }
+
+  /**
+   * leveldb's and RocksDB's input expansion ({@code SetupOtherInputs}): the files of {@code level}
+   * that lie within the key range of the inputs and their overlap below join the compaction when
+   * they add no file below and the whole stays within {@link #COMPACTION_FILES_BYTES_MAX}
+   * table-file sizes. Each of them is then pushed down for free, where on its own it would rewrite
+   * the same files of the next level again.
+   */
+  private Compaction expand(
+      Version v, int level, List<FileMeta> inputs, List<FileMeta> next, int out) {
+    byte[] lo = inputs.get(0).smallestKey();
+    byte[] hi = inputs.get(0).largestKey();
+    for (FileMeta f : next) {
+      if (Arrays.compareUnsigned(f.smallestKey(), lo) < 0) {
+        lo = f.smallestKey();
+      }
+      if (Arrays.compareUnsigned(f.largestKey(), hi) > 0) {
+        hi = f.largestKey();
+      }
+    }
+    List<FileMeta> expanded = v.overlapping(level, lo, hi);
+    if (expanded.size() <= inputs.size()) {
+      return new Compaction(level, inputs, next, out);
+    }
+    byte[] elo = expanded.get(0).smallestKey();
+    byte[] ehi = expanded.get(0).largestKey();
+    long bytes = 0;
+    for (FileMeta f : expanded) {
+      bytes += f.size();
+      if (Arrays.compareUnsigned(f.smallestKey(), elo) < 0) {
+        elo = f.smallestKey();
+      }
+      if (Arrays.compareUnsigned(f.largestKey(), ehi) > 0) {
+        ehi = f.largestKey();
+      }
+    }
+    List<FileMeta> expandedNext = v.overlapping(out, elo, ehi);
+    for (FileMeta f : expandedNext) {
+      bytes += f.size();
+    }
+    if (expandedNext.size() != next.size()
+        || bytes > COMPACTION_FILES_BYTES_MAX * options.tableFileBytes()) {
+      return new Compaction(level, inputs, next, out);
+    }
+    return new Compaction(level, expanded, expandedNext, out);
   }
 
   private void compactionTask() {
@@ -1166,6 +1337,7 @@ public final class LsmEngine implements StorageEngine {
             clock.epochMillis(),
             options.tombstoneGraceMillis(),
             (key, len) -> mayExistOutside(key, len, inputNumbers));
+    long horizon = sequenceHorizon(snaps);
     List<FileMeta> outputs = new ArrayList<>();
     List<Long> outputNumbers = new ArrayList<>();
     SstableWriter writer = null;
@@ -1232,7 +1404,7 @@ public final class LsmEngine implements StorageEngine {
               k,
               kl,
               it.version(),
-              it.seqKind(),
+              storedSeqKind(it.seqKind(), horizon),
               it.aux(),
               it.valueBuffer(),
               it.valueOffset(),
@@ -1261,6 +1433,39 @@ public final class LsmEngine implements StorageEngine {
         }
         versions.logAndApply(edit);
         state = new State(state.mem(), state.imms(), versions.current());
+        LOG.log(
+            System.Logger.Level.DEBUG,
+            () -> {
+              long in = 0;
+              long next = 0;
+              long written = 0;
+              for (FileMeta f : c.inputs()) {
+                in += f.size();
+              }
+              for (FileMeta f : c.nextInputs()) {
+                next += f.size();
+              }
+              for (FileMeta f : outputs) {
+                written += f.size();
+              }
+              return "compaction L"
+                  + c.level()
+                  + "->L"
+                  + outLevel
+                  + ": "
+                  + c.inputs().size()
+                  + " files "
+                  + in
+                  + " bytes + "
+                  + c.nextInputs().size()
+                  + " files "
+                  + next
+                  + " bytes -> "
+                  + outputs.size()
+                  + " files "
+                  + written
+                  + " bytes";
+            });
         compactPointers[c.level()] = c.inputs().get(c.inputs().size() - 1).largestKey();
         compactions.increment();
         backgroundChanged.signalAll();

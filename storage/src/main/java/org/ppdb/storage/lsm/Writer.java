@@ -51,6 +51,8 @@ final class Writer {
     if (batch != null) {
       return batch.byteSize();
     }
-    return 1 + 5 + key.length + 8 + 8 + 5 + (value == null ? 0 : value.length);
+    return WriteBatch.OPERATION_OVERHEAD_BYTES_MAX
+        + key.length
+        + (value == null ? 0 : value.length);
   }
 }

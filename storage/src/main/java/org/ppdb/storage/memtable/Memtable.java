@@ -15,16 +15,19 @@ import org.ppdb.storage.sstable.BloomFilter;
  * large byte chunks the way leveldb's and RocksDB's memtables are ({@code InlineSkipList}): each
  * record is one node holding its tower of next pointers, its fixed fields, its key and its value,
  * so an insert copies the record once and allocates no object. Compared with a {@code
- * ConcurrentSkipListSet} of record objects this halves the heap per record (about 170 bytes for a
- * 16-byte key and a 100-byte value, against about 230 in four objects), leaves the garbage
- * collector a few large arrays to trace instead of millions of small objects, and makes {@link
- * #approximateBytes()} the arena's exact size, so a memtable of N bytes holds as many records as
- * RocksDB's.
+ * ConcurrentSkipListSet} of record objects this more than halves the heap per record (about 150
+ * bytes for a 16-byte key and a 100-byte value, against about 230 in four objects), leaves the
+ * garbage collector a few large arrays to trace instead of millions of small objects, and makes
+ * {@link #approximateBytes()} the arena's exact size, so a memtable of N bytes holds as many
+ * records as RocksDB's.
  *
- * <p>Node layout (8-byte aligned, native byte order): {@code version i64, seqKind i64, aux i64,
- * keyLength i32, valueLength i32, height i32, pad i32, next i64[height], key, value}. A pointer is
- * {@code chunk << 32 | offset}; 0 is null (the head node sits at address 0 and is never pointed
- * to).
+ * <p>Node layout (8-byte aligned): {@code version i64, seqKind i64, keyLength | height << 24 |
+ * hasAux << 28 (i32), valueLength i32, next i64[height] (native byte order), [aux i64 unless the
+ * kind is a plain put], key, value}. A pointer is {@code chunk << 32 | offset}; 0 is null (the head
+ * node sits at address 0 and is never pointed to). The 24-byte header (it was 40, with an aux field
+ * every put left zero and a padded height) lets a memtable hold about 10% more records, so each
+ * flush writes a larger level-0 table and a level-0 compaction merges more data into the same base
+ * level: fewer bytes rewritten per byte written.
  *
  * <p>Threading: one writer at a time (the engine's commit leader, or recovery), any number of
  * lock-free readers. The writer fills a node completely, then links it bottom-up with release
@@ -57,11 +60,23 @@ public final class Memtable {
   private static final int CHUNK_BYTES = (1 << 20) - 64;
   private static final int VERSION = 0;
   private static final int SEQ_KIND = 8;
-  private static final int AUX = 16;
-  private static final int KEY_LENGTH = 24;
-  private static final int VALUE_LENGTH = 28;
-  private static final int HEIGHT = 32;
-  private static final int NEXT = 40;
+  private static final int KEY_LENGTH_HEIGHT = 16;
+  private static final int VALUE_LENGTH = 20;
+  private static final int NEXT = 24;
+  private static final int KEY_LENGTH_MASK = (1 << 24) - 1;
+  private static final int HEIGHT_SHIFT = 24;
+  private static final int HEIGHT_MASK = 0xf;
+  // Set when an aux field follows the tower, so the key's offset comes from one header word.
+  private static final int AUX_FLAG = 1 << 28;
+
+  static {
+    // A node stores its key length in 24 bits and its height in the 8 above.
+    if (org.ppdb.storage.StorageLimits.KEY_BYTES_MAX > KEY_LENGTH_MASK
+        || HEIGHT_MAX > HEIGHT_MASK) {
+      throw new ExceptionInInitializerError("node header cannot hold the key length or height");
+    }
+  }
+
   private static final long HEAD = 0;
   private static final long PROBE_SEQ_KIND = InternalKeys.seqKind(InternalKeys.SEQ_MAX, 0);
   static final int FILTER_ARENA_BYTES_PER_BIT = 8;
@@ -170,6 +185,34 @@ public final class Memtable {
     return h;
   }
 
+  private static int keyLength(byte[] c, int o) {
+    return Coding.getInt(c, o + KEY_LENGTH_HEIGHT) & KEY_LENGTH_MASK;
+  }
+
+  /** Offset of the aux field, if the node has one: just after the tower. */
+  private static int towerEnd(byte[] c, int o) {
+    return o
+        + NEXT
+        + 8 * ((Coding.getInt(c, o + KEY_LENGTH_HEIGHT) >>> HEIGHT_SHIFT) & HEIGHT_MASK);
+  }
+
+  private static boolean hasAux(long seqKind) {
+    return InternalKeys.kind(seqKind) != InternalKeys.KIND_PUT;
+  }
+
+  /** Offset of the node's key. */
+  private static int keyOffset(byte[] c, int o) {
+    int word = Coding.getInt(c, o + KEY_LENGTH_HEIGHT);
+    return o
+        + NEXT
+        + 8 * ((word >>> HEIGHT_SHIFT) & HEIGHT_MASK)
+        + ((word & AUX_FLAG) != 0 ? 8 : 0);
+  }
+
+  private static long aux(byte[] c, int o, long seqKind) {
+    return hasAux(seqKind) ? Coding.getLong(c, towerEnd(c, o)) : 0;
+  }
+
   // ---------------------------------------------------------------- key filter
 
   private int filterBase(long hash) {
@@ -210,8 +253,8 @@ public final class Memtable {
       byte[][] cs, long node, byte[] key, int keyLength, long version, long seqKind) {
     byte[] c = chunk(cs, node);
     int o = offset(node);
-    int kl = Coding.getInt(c, o + KEY_LENGTH);
-    int ko = o + NEXT + 8 * Coding.getInt(c, o + HEIGHT);
+    int kl = keyLength(c, o);
+    int ko = keyOffset(c, o);
     return InternalKeys.compare(
         c,
         ko,
@@ -303,7 +346,10 @@ public final class Memtable {
     return true;
   }
 
-  /** Adds a record. Single writer. */
+  /**
+   * Adds a record. Single writer. {@code aux} is the expiry of a put with expiry or the delete time
+   * of a tombstone; a plain put has none (ignored, read back as 0).
+   */
   public void add(byte[] key, long version, long seq, int kind, long aux, byte[] value) {
     byte[] v = value == null ? EMPTY : value;
     long seqKind = InternalKeys.seqKind(seq, kind);
@@ -323,18 +369,21 @@ public final class Memtable {
       height = h;
     }
     addToFilter(BloomFilter.hash(key, 0, key.length));
-    int bytes = (NEXT + 8 * h + key.length + v.length + 7) & ~7;
+    int auxBytes = hasAux(seqKind) ? 8 : 0;
+    int bytes = (NEXT + 8 * h + auxBytes + key.length + v.length + 7) & ~7;
     long node = allocate(bytes);
     cs = chunks;
     byte[] c = chunk(cs, node);
     int o = offset(node);
     Coding.putLong(c, o + VERSION, version);
     Coding.putLong(c, o + SEQ_KIND, seqKind);
-    Coding.putLong(c, o + AUX, aux);
-    Coding.putInt(c, o + KEY_LENGTH, key.length);
+    Coding.putInt(
+        c, o + KEY_LENGTH_HEIGHT, key.length | h << HEIGHT_SHIFT | (auxBytes > 0 ? AUX_FLAG : 0));
     Coding.putInt(c, o + VALUE_LENGTH, v.length);
-    Coding.putInt(c, o + HEIGHT, h);
-    int ko = o + NEXT + 8 * h;
+    if (auxBytes > 0) {
+      Coding.putLong(c, o + NEXT + 8 * h, aux);
+    }
+    int ko = o + NEXT + 8 * h + auxBytes;
     System.arraycopy(key, 0, c, ko, key.length);
     System.arraycopy(v, 0, c, ko + key.length, v.length);
     for (int i = 0; i < h; i++) {
@@ -398,8 +447,8 @@ public final class Memtable {
       cs = chunks;
       byte[] c = chunk(cs, x);
       int o = offset(x);
-      int kl = Coding.getInt(c, o + KEY_LENGTH);
-      int ko = o + NEXT + 8 * Coding.getInt(c, o + HEIGHT);
+      int kl = keyLength(c, o);
+      int ko = keyOffset(c, o);
       if (!Arrays.equals(c, ko, ko + kl, key, 0, key.length)) {
         return;
       }
@@ -412,7 +461,7 @@ public final class Memtable {
         best.offer(
             version,
             InternalKeys.kind(seqKind),
-            Coding.getLong(c, o + AUX),
+            aux(c, o, seqKind),
             c,
             ko + kl,
             Coding.getInt(c, o + VALUE_LENGTH));
@@ -431,8 +480,8 @@ public final class Memtable {
     cs = chunks;
     byte[] c = chunk(cs, x);
     int o = offset(x);
-    int kl = Coding.getInt(c, o + KEY_LENGTH);
-    int ko = o + NEXT + 8 * Coding.getInt(c, o + HEIGHT);
+    int kl = keyLength(c, o);
+    int ko = keyOffset(c, o);
     return Arrays.equals(c, ko, ko + kl, key, 0, keyLength);
   }
 
@@ -478,8 +527,8 @@ public final class Memtable {
       byte[] c = chunk(chunks, x);
       int o = offset(x);
       chunk = c;
-      keyLength = Coding.getInt(c, o + KEY_LENGTH);
-      int ko = o + NEXT + 8 * Coding.getInt(c, o + HEIGHT);
+      keyLength = Memtable.keyLength(c, o);
+      int ko = keyOffset(c, o);
       if (key.length < keyLength) {
         key = new byte[Math.max(keyLength, key.length * 2)];
       }
@@ -488,7 +537,7 @@ public final class Memtable {
       System.arraycopy(c, ko, key, 0, keyLength);
       version = Coding.getLong(c, o + VERSION);
       seqKind = Coding.getLong(c, o + SEQ_KIND);
-      aux = Coding.getLong(c, o + AUX);
+      aux = Memtable.aux(c, o, seqKind);
       valueOffset = ko + keyLength;
       valueLength = Coding.getInt(c, o + VALUE_LENGTH);
     }

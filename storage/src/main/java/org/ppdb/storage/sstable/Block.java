@@ -17,15 +17,24 @@ public final class Block {
   final Path file;
   final RestartFence fence;
 
+  /**
+   * Whether entries end their key with a compact trailer (data blocks of format version 2) rather
+   * than the 16-byte {@code version ‖ seqKind} (index blocks, and data blocks of version 1).
+   */
+  final boolean compactTrailers;
+
+  /** An index block, or a data block of format version 1: keys end with the full trailer. */
   Block(byte[] data, int length, Path file) {
-    this(data, length, file, false);
+    this(data, length, file, false, false);
   }
 
   /**
    * @param withFence whether to build a {@link RestartFence} (for blocks searched on every read)
+   * @param compactTrailers whether entries carry compact trailers (data blocks of version 2)
    */
-  Block(byte[] data, int length, Path file, boolean withFence) {
+  Block(byte[] data, int length, Path file, boolean withFence, boolean compactTrailers) {
     this.data = data;
+    this.compactTrailers = compactTrailers;
     this.length = length;
     this.file = file;
     if (length < 8) {

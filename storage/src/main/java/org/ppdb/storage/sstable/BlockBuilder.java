@@ -95,6 +95,60 @@ final class BlockBuilder {
     entries++;
   }
 
+  /**
+   * Adds a data entry of format version 2: the user key, prefix-compressed against the previous
+   * entry's user key, then its {@link EntryTrailer} ({@code trailer[0..trailerLen)}), then the
+   * value field {@code v1 ‖ v2}; the entry's valueLength counts the value field only. {@link
+   * #lastKey()} is then the user key.
+   */
+  void addWithTrailer(
+      byte[] user,
+      int userLength,
+      byte[] trailer,
+      int trailerLength,
+      byte[] v1,
+      int v1Len,
+      byte[] v2,
+      int v2Off,
+      int v2Len) {
+    int shared = 0;
+    if (sinceRestart < restartInterval) {
+      int m = Arrays.mismatch(user, 0, userLength, lastKey, 0, lastKeyLength);
+      shared = m < 0 ? userLength : m; // -1: equal keys, all of it shared
+    } else {
+      if (restartCount == restarts.length) {
+        restarts = Arrays.copyOf(restarts, restartCount * 2);
+      }
+      restarts[restartCount++] = size;
+      sinceRestart = 0;
+    }
+    int unshared = userLength - shared;
+    int valueLength = v1Len + v2Len;
+    ensure(15 + unshared + trailerLength + valueLength);
+    size = Coding.putVarint(buf, size, shared);
+    size = Coding.putVarint(buf, size, unshared);
+    size = Coding.putVarint(buf, size, valueLength);
+    System.arraycopy(user, shared, buf, size, unshared);
+    size += unshared;
+    System.arraycopy(trailer, 0, buf, size, trailerLength);
+    size += trailerLength;
+    if (lastKey.length < userLength) {
+      lastKey = Arrays.copyOf(lastKey, Math.max(userLength, lastKey.length * 2));
+    }
+    System.arraycopy(user, shared, lastKey, shared, unshared);
+    lastKeyLength = userLength;
+    if (v1Len > 0) {
+      System.arraycopy(v1, 0, buf, size, v1Len);
+      size += v1Len;
+    }
+    if (v2Len > 0) {
+      System.arraycopy(v2, v2Off, buf, size, v2Len);
+      size += v2Len;
+    }
+    sinceRestart++;
+    entries++;
+  }
+
   private static byte keyByte(byte[] k1, int k1Len, byte[] k2, int i) {
     return i < k1Len ? k1[i] : k2[i - k1Len];
   }

@@ -9,13 +9,20 @@ import org.ppdb.storage.format.InternalKeys;
  * Positions within a {@link Block} whose keys are internal keys ({@code userKey ‖ version i64 ‖
  * seqKind i64}): binary search over the restart points, then a linear scan of at most one restart
  * interval. {@link #prev()} re-scans from the preceding restart point (prefix compression only
- * decodes forward). Not thread-safe; reusable across blocks.
+ * decodes forward). Entries of blocks with {@link Block#compactTrailers} store the user key
+ * prefix-compressed and an {@link EntryTrailer} after it; the iterator decodes that trailer into
+ * the same 16 bytes, so {@link #key} has one shape for every block. Not thread-safe; reusable
+ * across blocks.
  */
 final class BlockIterator {
   static final int TRAILER_BYTES = 16;
 
   private Block block;
   private byte[] data;
+  private boolean compact;
+  // The last decoded compact trailer (decodeTrailer's outputs).
+  private long trailerVersion;
+  private long trailerSeqKind;
   byte[] key = new byte[64];
   int keyLength;
   private int current = -1;
@@ -30,6 +37,7 @@ final class BlockIterator {
   void reset(Block b) {
     block = b;
     data = b.data;
+    compact = b.compactTrailers;
     current = -1;
   }
 
@@ -102,6 +110,9 @@ final class BlockIterator {
       vlen = (int) r;
       p = (int) (r >>> 32);
     }
+    if (compact) {
+      return parseCompact(p, limit, shared, unshared, vlen);
+    }
     if (shared > keyLength || (long) p + unshared + vlen > limit) {
       throw new CorruptionException(block.file, "block entry at " + current + " out of bounds");
     }
@@ -120,6 +131,76 @@ final class BlockIterator {
     nextOffset = valueOffset + vlen;
     sinceRestart++;
     return true;
+  }
+
+  /**
+   * The rest of {@link #parseNext()} for an entry with a compact trailer at {@code p + unshared}.
+   */
+  private boolean parseCompact(int p, int limit, int shared, int unshared, int vlen) {
+    if (shared > Math.max(0, keyLength - TRAILER_BYTES) || (long) p + unshared > limit) {
+      throw new CorruptionException(block.file, "block entry at " + current + " out of bounds");
+    }
+    int userLength = shared + unshared;
+    if (key.length < userLength + TRAILER_BYTES) {
+      key = Arrays.copyOf(key, Math.max(userLength + TRAILER_BYTES, key.length * 2));
+    }
+    System.arraycopy(data, p, key, shared, unshared);
+    int end = decodeTrailer(p + unshared, limit);
+    if ((long) end + vlen > limit) {
+      throw new CorruptionException(block.file, "block entry at " + current + " out of bounds");
+    }
+    Coding.putLong(key, userLength, trailerVersion);
+    Coding.putLong(key, userLength + 8, trailerSeqKind);
+    keyLength = userLength + TRAILER_BYTES;
+    valueOffset = end;
+    valueLength = vlen;
+    nextOffset = end + vlen;
+    sinceRestart++;
+    return true;
+  }
+
+  /**
+   * Decodes the {@link EntryTrailer} at {@code p} into {@link #trailerVersion} and {@link
+   * #trailerSeqKind}; returns the offset after it.
+   */
+  private int decodeTrailer(int p, int limit) {
+    if (p >= limit) {
+      throw new CorruptionException(block.file, "block entry at " + current + ": no trailer");
+    }
+    int header = data[p++] & 0xff;
+    int kind = header & EntryTrailer.KIND_MASK;
+    int n = header >>> EntryTrailer.VERSION_BYTES_SHIFT;
+    if (kind > InternalKeys.KIND_PUT_EXPIRING || n > 8 || p + n > limit) {
+      throw new CorruptionException(
+          block.file, "block entry at " + current + ": bad trailer header " + header);
+    }
+    long version = 0;
+    for (int i = 0; i < n; i++) {
+      version = version << 8 | (data[p++] & 0xff);
+    }
+    long seq = 0;
+    if ((header & EntryTrailer.SEQUENCE_PRESENT) != 0) {
+      int shift = 0;
+      while (true) {
+        if (p >= limit || shift > 49) {
+          throw new CorruptionException(
+              block.file, "block entry at " + current + ": bad sequence in trailer");
+        }
+        int b = data[p++] & 0xff;
+        seq |= (long) (b & 0x7f) << shift;
+        shift += 7;
+        if (b < 0x80) {
+          break;
+        }
+      }
+      if (seq == 0 || seq > InternalKeys.SEQ_MAX) {
+        throw new CorruptionException(
+            block.file, "block entry at " + current + ": sequence " + seq + " out of range");
+      }
+    }
+    trailerVersion = version;
+    trailerSeqKind = InternalKeys.seqKind(seq, kind);
+    return p;
   }
 
   private long readVarint(int p, int limit) {
@@ -181,6 +262,16 @@ final class BlockIterator {
       r = readVarint(p, limit);
       vlen = (int) r;
       p = (int) (r >>> 32);
+    }
+    if (compact) {
+      if (shared != 0 || (long) p + unshared > limit) {
+        throw new CorruptionException(
+            block.file, "block restart entry at " + block.restart(i) + " out of bounds");
+      }
+      current = block.restart(i);
+      decodeTrailer(p + unshared, limit);
+      return InternalKeys.compare(
+          data, p, unshared, trailerVersion, trailerSeqKind, user, 0, userLength, version, seqKind);
     }
     if (shared != 0 || (long) p + unshared + vlen > limit) {
       throw new CorruptionException(

@@ -28,6 +28,7 @@ public final class SstableWriter {
   private final BlockBuilder data;
   private final BlockBuilder index;
   private final byte[] trailer = new byte[BlockIterator.TRAILER_BYTES];
+  private final byte[] compactTrailer = new byte[EntryTrailer.BYTES_MAX];
   private final byte[] aux = new byte[8];
   private final byte[] handle = new byte[16];
   private byte[] compressed = new byte[0];
@@ -107,11 +108,12 @@ public final class SstableWriter {
       Coding.putLong(aux, 0, auxValue);
       auxLength = 8;
     }
-    data.add(
+    int trailerLength = EntryTrailer.encode(compactTrailer, version, seqKind);
+    data.addWithTrailer(
         user,
         userLength,
-        trailer,
-        16,
+        compactTrailer,
+        trailerLength,
         aux,
         auxLength,
         value,
@@ -139,7 +141,8 @@ public final class SstableWriter {
     int size = writeBlock(block, data.finishedSize(), compression);
     int h = Coding.putVarlong(handle, 0, blockOffset);
     h = Coding.putVarint(handle, h, size);
-    index.add(lastCopy, lastLength, trailer, 0, handle, h, null, 0, 0);
+    // The index key is the block's last internal key in full: user key ‖ version ‖ seqKind.
+    index.add(lastCopy, lastLength, trailer, BlockIterator.TRAILER_BYTES, handle, h, null, 0, 0);
     data.reset();
   }
 

@@ -60,6 +60,8 @@ public final class Table {
   // in this view (null: verify every read).
   private final ByteBuffer map;
   private final long[] verified;
+  // Data blocks of format version 2 end their keys with compact trailers.
+  private final boolean compactTrailers;
   private final AtomicInteger refs = new AtomicInteger(1);
 
   /** A reading thread's reusable iterators and block buffer for {@link #get}. */
@@ -84,7 +86,9 @@ public final class Table {
       Block index,
       byte[] filter,
       ByteBuffer map,
-      long[] verified) {
+      long[] verified,
+      boolean compactTrailers) {
+    this.compactTrailers = compactTrailers;
     this.file = file;
     this.path = path;
     this.fileNumber = fileNumber;
@@ -122,8 +126,17 @@ public final class Table {
         throw new CorruptionException(path, "footer checksum mismatch");
       }
       int version = Coding.getInt(footer, 32);
-      if (version != TableFormat.FORMAT_VERSION) {
-        throw new CorruptionException(path, "table format version " + version + " (expected: 1)");
+      if (version != TableFormat.FORMAT_VERSION
+          && version != TableFormat.FORMAT_VERSION_FULL_KEYS) {
+        throw new CorruptionException(
+            path,
+            "table format version "
+                + version
+                + " (expected: "
+                + TableFormat.FORMAT_VERSION_FULL_KEYS
+                + " or "
+                + TableFormat.FORMAT_VERSION
+                + ")");
       }
       long storedNumber = Coding.getLong(footer, 24);
       if (storedNumber != fileNumber) {
@@ -139,7 +152,7 @@ public final class Table {
       checkHandle(path, indexOffset, indexSize, dataEnd);
       byte[] filterBytes = readVerified(file, path, fileNumber, filterOffset, filterSize);
       byte[] indexBytes = readVerified(file, path, fileNumber, indexOffset, indexSize);
-      Block index = new Block(indexBytes, indexBytes.length, path, true);
+      Block index = new Block(indexBytes, indexBytes.length, path, true, false);
       ByteBuffer map = file.mapped();
       if (map != null && map.capacity() != size) {
         map = null; // not the file we checked: read it with pread
@@ -148,7 +161,16 @@ public final class Table {
           map != null && oneEntryPerRestart(index)
               ? new long[(index.restartCount + 63) >>> 6]
               : null;
-      return new Table(file, path, fileNumber, blocks, index, filterBytes, map, verified);
+      return new Table(
+          file,
+          path,
+          fileNumber,
+          blocks,
+          index,
+          filterBytes,
+          map,
+          verified,
+          version == TableFormat.FORMAT_VERSION);
     } catch (IOException | RuntimeException e) {
       file.close();
       if (e instanceof EOFException) {
@@ -197,14 +219,15 @@ public final class Table {
    * Reads, verifies and decompresses the data block at {@code offset}; an uncompressed block keeps
    * the read buffer (trailer included, past the block's length) rather than copying it.
    */
-  static Block readBlock(ReadableFile file, Path path, long fileNumber, long offset, int size)
+  static Block readBlock(
+      ReadableFile file, Path path, long fileNumber, long offset, int size, boolean compactTrailers)
       throws IOException {
     byte[] raw = readChecked(file, path, fileNumber, offset, size);
     if ((raw[size] & 0xff) == Compression.NONE.id()) {
-      return new Block(raw, size, path);
+      return new Block(raw, size, path, false, compactTrailers);
     }
     byte[] out = decompress(raw, path, offset, size);
-    return new Block(out, out.length, path);
+    return new Block(out, out.length, path, false, compactTrailers);
   }
 
   /** Reads the block and its trailer, checks the checksum and the compression id; returns both. */
@@ -318,7 +341,7 @@ public final class Table {
       return b;
     }
     try {
-      b = readBlock(file, path, fileNumber, offset, size);
+      b = readBlock(file, path, fileNumber, offset, size, compactTrailers);
     } catch (IOException e) {
       throw new StorageIoException(path + ": read of block at " + offset + " failed", e);
     }
@@ -343,7 +366,7 @@ public final class Table {
     if (compressionId == Compression.NONE.id()) {
       byte[] raw = scratch != null ? scratch.buffer(n) : new byte[n];
       copyVerified(offset, size, ordinal, raw);
-      return new Block(raw, size, path);
+      return new Block(raw, size, path, false, compactTrailers);
     }
     Block b = blocks.get(fileNumber, offset);
     if (b != null) {
@@ -355,7 +378,7 @@ public final class Table {
       throw new CorruptionException(path, "unknown compression " + compressionId + " at " + offset);
     }
     byte[] out = decompress(raw, path, offset, size);
-    b = new Block(out, out.length, path);
+    b = new Block(out, out.length, path, false, compactTrailers);
     if (fillCache) {
       blocks.put(fileNumber, offset, b);
     }
@@ -560,6 +583,8 @@ public final class Table {
       return blockAt(ix);
     }
     // No verified-block bitmap: verify() checks every checksum again.
-    return new Table(file, path, fileNumber, BlockStore.NONE, index, filter, map, null).blockAt(ix);
+    return new Table(
+            file, path, fileNumber, BlockStore.NONE, index, filter, map, null, compactTrailers)
+        .blockAt(ix);
   }
 }

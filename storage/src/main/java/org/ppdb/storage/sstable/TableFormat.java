@@ -5,8 +5,17 @@ public final class TableFormat {
   /** Last 8 bytes of every table: "ppdbSST1" in ASCII. */
   public static final long MAGIC = 0x7070646253535431L;
 
-  /** Format version written in the footer. */
-  public static final int FORMAT_VERSION = 1;
+  /**
+   * Format version written in the footer: data entries end their key with a compact trailer
+   * (docs/formats/sstable.md, "Data entries").
+   */
+  public static final int FORMAT_VERSION = 2;
+
+  /**
+   * The first format version, still read: data entries end their key with the full 16-byte {@code
+   * version ‖ seqKind}.
+   */
+  public static final int FORMAT_VERSION_FULL_KEYS = 1;
 
   /**
    * Footer size: filter handle (u64+u32), index handle (u64+u32), file number u64, version u32, crc

@@ -41,10 +41,11 @@ class GoldenBytesTest {
   @Test
   void walRecordOfOnePut() throws Exception {
     WriteBatch batch = new WriteBatch().put(ascii("k"), ascii("v"), 7);
-    byte[] payload = new byte[16 + batch.byteSize()];
-    Coding.putLong(payload, 0, 5);
-    Coding.putLong(payload, 8, 1000);
-    System.arraycopy(batch.encodedArray(), 0, payload, 16, batch.byteSize());
+    byte[] payload = new byte[20 + batch.byteSize()];
+    int p = Coding.putVarlong(payload, 0, 5);
+    p = Coding.putVarlong(payload, p, 1000);
+    System.arraycopy(batch.encodedArray(), 0, payload, p, batch.byteSize());
+    payload = java.util.Arrays.copyOf(payload, p + batch.byteSize());
     FaultInjectingFileSystem fs = new FaultInjectingFileSystem().syncIsNoop(true);
     Path dir = Path.of("/golden");
     fs.createDirectories(dir);
@@ -52,16 +53,7 @@ class GoldenBytesTest {
       new LogWriter(f, 9).add(payload, 0, payload.length);
     }
     assertThat(HEX.formatHex(fs.contents(dir.resolve("000009.wal"))))
-        .isEqualTo(
-            "94d42fc8"
-                + "001d"
-                + "01"
-                + "0000000000000005"
-                + "00000000000003e8"
-                + "01"
-                + "016b"
-                + "0000000000000007"
-                + "0176");
+        .isEqualTo("2065d6a2" + "0009" + "01" + "05" + "e807" + "09" + "016b" + "07" + "0176");
   }
 
   @Test
@@ -102,26 +94,20 @@ class GoldenBytesTest {
     }
     String hex = HEX.formatHex(fs.contents(dir.resolve("000012.sst")));
     assertThat(hex)
-        .startsWith(
-            "001101"
-                + "61"
-                + "0000000000000001"
-                + "0000000000000301"
-                + "78"
-                + "00000000"
-                + "00000001"
-                + "00");
+        .startsWith("000101" + "61" + "0d" + "01" + "03" + "78" + "00000000" + "00000001" + "00");
     assertThat(hex).endsWith("7070646253535431");
     assertThat(hex.length() / 2).isEqualTo(GOLDEN_TABLE.length() / 2);
     assertThat(hex).isEqualTo(GOLDEN_TABLE);
   }
 
   private static final String GOLDEN_TABLE =
-      "00110161000000000000000100000000000003017800000000000000010087b4ed9100000001070000000000000000"
-          + "0010000000000000000000008000000400000000000000000000200000000000000000000000010008000000"
-          + "0000000000000040000000000035e141c7001102610000000000000001000000000000030100"
-          + "1d00000000"
-          + "000000010"
-          + "01f12260b000000000000002200000045000000000000006c0000001e000000000000000c00000001a4bcfa48"
-          + "7070646253535431";
+      "000101610d0103780000000000000001" // data block: one entry, restarts [0], count 1
+          + "00f7521e12" // its trailer
+          + "00000001070000000000000000001000000000000000000000800000040000000000000000000020"
+          + "0000000000000000000000010008000000000000000000004000000000" // filter block
+          + "00d1c86c9d" // its trailer
+          + "001102610000000000000001000000000000030100100000000000000001" // index block
+          + "00cf2d5ef4" // its trailer
+          + "000000000000001500000045000000000000005f0000001e"
+          + "000000000000000c000000027728f1eb7070646253535431"; // footer
 }

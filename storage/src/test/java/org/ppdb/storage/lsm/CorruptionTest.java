@@ -66,7 +66,7 @@ class CorruptionTest {
   }
 
   private static final Path DIR = Path.of("/corrupt/db");
-  private static final int KEYS = 3000;
+  private static final int KEYS = 4500;
 
   @Test
   void everyDamageIsDetectedAndNoWrongValueIsReturned() throws Exception {

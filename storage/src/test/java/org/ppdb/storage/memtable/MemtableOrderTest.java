@@ -66,7 +66,10 @@ class MemtableOrderTest {
       if (value != null) {
         r.nextBytes(value);
       }
-      Rec rec = new Rec(key, r.nextLong(-5, 50), i + 1, kind, r.nextLong(1 << 20), value);
+      long version = r.nextLong(-5, 50);
+      long aux = r.nextLong(1 << 20);
+      // A plain put has no aux field (the memtable reads it as 0).
+      Rec rec = new Rec(key, version, i + 1, kind, kind == InternalKeys.KIND_PUT ? 0 : aux, value);
       mem.add(rec.key, rec.version, rec.seq, rec.kind, rec.aux, rec.value);
       model.add(rec);
     }

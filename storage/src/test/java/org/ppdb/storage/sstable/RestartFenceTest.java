@@ -68,8 +68,8 @@ class RestartFenceTest {
         keys.add(u);
       }
       byte[] data = b.finish();
-      Block plain = new Block(data, b.finishedSize(), Path.of("t"), false);
-      Block fenced = new Block(data, b.finishedSize(), Path.of("t"), true);
+      Block plain = new Block(data, b.finishedSize(), Path.of("t"), false, false);
+      Block fenced = new Block(data, b.finishedSize(), Path.of("t"), true, false);
       BlockIterator a = new BlockIterator();
       BlockIterator f = new BlockIterator();
       for (int probe = 0; probe < 300; probe++) {
