@@ -10,7 +10,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.PriorityQueue;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
@@ -123,9 +122,7 @@ public final class ReplicationCore {
   /** A time at which a request is due: its deadline, or a read's speculative retry. */
   private record Due(long atNanos, long requestId, boolean speculative) {}
 
-  private final PriorityQueue<Due> deadlines =
-      new PriorityQueue<>(
-          java.util.Comparator.comparingLong(Due::atNanos).thenComparingLong(Due::requestId));
+  private final DueQueue<Due> deadlines = new DueQueue<>(Due::atNanos, Due::requestId);
   private final Map<InetSocketAddress, Integer> inFlightByPeer = new HashMap<>();
   private long nextRequestId = 1;
   private int replicaInFlight;
@@ -521,7 +518,7 @@ public final class ReplicationCore {
     ReadPending read = new ReadPending(nextRequestId++, future, key, required, consistency);
     register(read, config.requestTimeoutNanos());
     if (candidates.size() > required) {
-      deadlines.add(new Due(now + speculativeDelayNanos(), read.id, true));
+      deadlines.add(speculativeDelayNanos(), new Due(now + speculativeDelayNanos(), read.id, true));
     }
     boolean answeredHere = false;
     for (int i = 0; i < candidates.size(); i++) {
@@ -773,7 +770,7 @@ public final class ReplicationCore {
   private void register(Pending p, long timeoutNanos) {
     p.deadline = now + timeoutNanos;
     pending.put(p.id, p);
-    deadlines.add(new Due(p.deadline, p.id, false));
+    deadlines.add(timeoutNanos, new Due(p.deadline, p.id, false));
   }
 
   private void finish(Pending p) {
@@ -837,11 +834,7 @@ public final class ReplicationCore {
 
   /** The earliest time at which {@link #onTick} has work. */
   public long nextDeadlineNanos() {
-    long next = Long.MAX_VALUE;
-    Due head = deadlines.peek();
-    if (head != null) {
-      next = head.atNanos();
-    }
+    long next = deadlines.nextNanos();
     if (state == RingMetadata.State.JOINING && bootstrap == null && !ringSyncInFlight) {
       next = Math.min(next, settleUntil);
     }
