@@ -31,8 +31,12 @@ class PeerClusterIT {
         .orElse(null);
   }
 
-  /** Waits for {@code condition}; on time-out, fails with the tail of {@code peer}'s log. */
+  /**
+   * Waits for {@code condition}; on time-out, fails with the tail of {@code peer}'s log and then of
+   * every other peer's of {@code cluster} (the one at fault is often another).
+   */
   private static void awaitLogged(
+      PeerProcesses cluster,
       PeerProcess peer,
       String what,
       int seconds,
@@ -44,9 +48,15 @@ class PeerClusterIT {
           .ignoreExceptions()
           .until(condition);
     } catch (org.awaitility.core.ConditionTimeoutException e) {
-      throw new AssertionError(
-          what + " within " + seconds + " s; log of peer " + peer.index + ":\n" + peer.logTail(),
-          e);
+      StringBuilder logs = new StringBuilder();
+      logs.append("log of peer ").append(peer.index).append(":\n").append(peer.logTail());
+      for (PeerProcess other : cluster.peers()) {
+        if (other != peer) {
+          logs.append("\n---- log of peer ").append(other.index).append(":\n");
+          logs.append(other.logTail());
+        }
+      }
+      throw new AssertionError(what + " within " + seconds + " s; " + logs, e);
     }
   }
 
@@ -66,6 +76,7 @@ class PeerClusterIT {
       }
       for (PeerProcess peer : peers) {
         awaitLogged(
+            cluster,
             peer,
             "peer " + peer.index + " sees 5 alive",
             120,
@@ -84,6 +95,7 @@ class PeerClusterIT {
           continue;
         }
         awaitLogged(
+            cluster,
             peer,
             "peer " + peer.index + " declares the killed peer dead",
             60,
@@ -95,6 +107,7 @@ class PeerClusterIT {
 
       cluster.start(victim, List.of("--no-mdns", "--seeds", seedArg));
       awaitLogged(
+          cluster,
           victim,
           "the restarted peer is back",
           120,
@@ -151,6 +164,7 @@ class PeerClusterIT {
       cluster.start(open, List.of("--no-mdns", "--seeds", seed));
       for (PeerProcess peer : List.of(first, second)) {
         awaitLogged(
+            cluster,
             peer,
             "peer " + peer.index + " sees the other secured peer",
             120,
@@ -158,6 +172,7 @@ class PeerClusterIT {
       }
       // Give the intruders time to try (they retry their seed every few seconds).
       awaitLogged(
+          cluster,
           wrong,
           "the intruders are up",
           120,

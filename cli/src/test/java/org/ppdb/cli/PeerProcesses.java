@@ -44,8 +44,19 @@ final class PeerProcesses implements AutoCloseable {
       return new InetSocketAddress(InetAddress.getLoopbackAddress(), adminPort);
     }
 
+    /**
+     * One client per peer, so that polls reuse its kept-alive connection: a new client per poll
+     * leaves an idle connection open on the peer each time (Java 17's HttpClient cannot be closed),
+     * and a test polling every 250 ms for long enough fills the admin server's connection cap,
+     * after which every poll gets a 503.
+     */
+    private AdminClient adminClient;
+
     List<MemberSnapshot> members() throws IOException, InterruptedException {
-      return new AdminClient(admin(), Duration.ofSeconds(3)).members();
+      if (adminClient == null) {
+        adminClient = new AdminClient(admin(), Duration.ofSeconds(3));
+      }
+      return adminClient.members();
     }
 
     String selfId() throws IOException, InterruptedException {
@@ -62,6 +73,14 @@ final class PeerProcesses implements AutoCloseable {
     }
 
     String logTail() {
+      String exit =
+          process != null && !process.isAlive()
+              ? "(the process exited with status " + process.exitValue() + ")\n"
+              : "";
+      return exit + logLines();
+    }
+
+    private String logLines() {
       try {
         List<String> lines = Files.readAllLines(log);
         if (lines.size() <= 50) {
@@ -148,20 +167,40 @@ final class PeerProcesses implements AutoCloseable {
     return peers;
   }
 
-  /** A port free for both TCP and UDP on loopback right now. */
+  /** Lowest port {@link #freePort} hands out. */
+  static final int PORT_MIN = 20_000;
+
+  /**
+   * Ports {@link #freePort} hands out: {@link #PORT_MIN} up to below Linux's default ephemeral
+   * range (32768-60999). A port taken from inside that range (a bind to port 0) can be given by the
+   * kernel to an outgoing connection of a peer started earlier before the peer it was chosen for
+   * binds it, and that peer then fails to start.
+   */
+  static final int PORT_SPAN = 12_000;
+
+  private static final java.util.concurrent.atomic.AtomicInteger nextPort =
+      new java.util.concurrent.atomic.AtomicInteger(
+          (int) Math.floorMod(ProcessHandle.current().pid() * 7_919L, PORT_SPAN));
+
+  /**
+   * A port free for both TCP and UDP on loopback right now, below the ephemeral range; test JVMs
+   * start at different places (by process id) so that concurrent ones rarely probe the same ports.
+   */
   static int freePort() throws IOException {
-    for (int attempt = 0; attempt < 50; attempt++) {
-      try (ServerSocket tcp = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-        int port = tcp.getLocalPort();
+    for (int attempt = 0; attempt < PORT_SPAN; attempt++) {
+      int port = PORT_MIN + Math.floorMod(nextPort.getAndIncrement(), PORT_SPAN);
+      try (ServerSocket tcp = new ServerSocket()) {
+        tcp.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 1);
         try (DatagramSocket udp =
             new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), port))) {
           return port;
-        } catch (IOException taken) {
-          // UDP side in use: try another.
         }
+      } catch (IOException taken) {
+        // In use (TCP or UDP): try the next one.
       }
     }
-    throw new IOException("no port free for both TCP and UDP after 50 attempts");
+    throw new IOException(
+        "no port free for both TCP and UDP in " + PORT_MIN + ".." + (PORT_MIN + PORT_SPAN - 1));
   }
 
   @Override
