@@ -55,6 +55,7 @@ public final class ClusterBenchmark implements Callable<Integer> {
   private static final long quickRequests = 100_000;
   private static final int quickJavaKeys = 20_000;
   private static final int quickJavaSeconds = 10;
+  private static final int quickJavaWarmupSeconds = 5;
   private static final int clusterSize = 3;
   private static final long ppdbBuildRetryMillis = 5_000;
   private static final String ppdbJar = "cli/target/ppdb.jar";
@@ -113,6 +114,13 @@ public final class ClusterBenchmark implements Callable<Integer> {
       names = "--java-seconds",
       description = "Length of the Java workload's timed phase (default 30; --quick 10).")
   Integer javaSeconds;
+
+  @Option(
+      names = "--java-warmup-seconds",
+      description =
+          "Untimed mixed workload after the preload, before timing, on both systems (default 20;"
+              + " --quick 5).")
+  Integer javaWarmupSeconds;
 
   @Option(
       names = "--java-ops",
@@ -219,6 +227,7 @@ public final class ClusterBenchmark implements Callable<Integer> {
               readPercent,
               javaSeconds != null ? javaSeconds : quick ? quickJavaSeconds : 30,
               javaOps,
+              javaWarmupSeconds != null ? javaWarmupSeconds : quick ? quickJavaWarmupSeconds : 20,
               seed);
     } catch (IllegalArgumentException e) {
       System.err.println("bench/run cluster: " + e.getMessage());
@@ -513,9 +522,12 @@ public final class ClusterBenchmark implements Callable<Integer> {
                 javaSettings.keys(),
                 WorkloadSettings.KEY_BYTES,
                 javaSettings.valueBytes(),
-                javaSettings.ops() > 0
-                    ? String.format(Locale.ROOT, "%,d ops", javaSettings.ops())
-                    : javaSettings.seconds() + " s",
+                (javaSettings.ops() > 0
+                        ? String.format(Locale.ROOT, "%,d ops", javaSettings.ops())
+                        : javaSettings.seconds() + " s")
+                    + " after "
+                    + javaSettings.warmupSeconds()
+                    + " s of warm-up",
                 runsDone)
             + (runsDone < runCount ? " (partial: " + runsDone + " of " + runCount + " runs)" : "");
     Map<String, Object> settings = new LinkedHashMap<>();
@@ -674,6 +686,7 @@ public final class ClusterBenchmark implements Callable<Integer> {
     command.add("--read-percent=" + settings.readPercent());
     command.add("--seconds=" + settings.seconds());
     command.add("--ops=" + settings.ops());
+    command.add("--warmup-seconds=" + settings.warmupSeconds());
     command.add("--seed=" + settings.seed());
     command.add("--connect-timeout-seconds=" + readyTimeoutSeconds);
     command.add("--out=" + out);

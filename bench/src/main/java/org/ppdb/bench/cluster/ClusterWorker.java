@@ -61,6 +61,9 @@ public final class ClusterWorker implements Callable<Integer> {
   @Option(names = "--ops", defaultValue = "0")
   long ops;
 
+  @Option(names = "--warmup-seconds", defaultValue = "0")
+  int warmupSeconds;
+
   @Option(names = "--seed", defaultValue = "20261121")
   long seed;
 
@@ -76,7 +79,8 @@ public final class ClusterWorker implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     WorkloadSettings settings =
-        new WorkloadSettings(threads, keys, valueBytes, readPercent, seconds, ops, seed);
+        new WorkloadSettings(
+            threads, keys, valueBytes, readPercent, seconds, ops, warmupSeconds, seed);
     exitWhenStandardInputCloses();
     // Hazelcast logs every connection at INFO through java.util.logging; only problems matter here.
     Logger.getLogger("com.hazelcast").setLevel(Level.WARNING);

@@ -12,7 +12,8 @@ import org.HdrHistogram.Histogram;
  * The closed-loop Java workload of the cluster benchmark (see {@link WorkloadSettings}): every
  * thread sends one synchronous request at a time through the same client, like redis-benchmark's
  * connections do, and times it with {@link System#nanoTime()} into a histogram of its own; the
- * histograms are merged at the end.
+ * histograms are merged at the end. The preload and the warm-up ({@link
+ * WorkloadSettings#warmupSeconds()}) are not timed; their errors are counted together.
  *
  * <p>Randomness: one {@link SplittableRandom} from the seed, split once per thread in thread order,
  * so the same seed gives every thread the same sequence of keys, reads and values. Cost: the client
@@ -57,6 +58,35 @@ final class JavaWorkload {
           }
         });
     double preloadSeconds = (System.nanoTime() - preloadStart) / 1e9;
+
+    // Warm-up: the mixed workload, neither timed nor counted (its errors count with the
+    // preload's), on randoms split off for it.
+    if (settings.warmupSeconds() > 0) {
+      long warmupEnd = System.nanoTime() + settings.warmupSeconds() * 1_000_000_000L;
+      List<SplittableRandom> warmupRandoms = new ArrayList<>();
+      for (SplittableRandom r : randoms) {
+        warmupRandoms.add(r.split());
+      }
+      runThreads(
+          settings.threads(),
+          t -> {
+            SplittableRandom random = warmupRandoms.get(t);
+            while (System.nanoTime() < warmupEnd) {
+              byte[] key = WorkloadSettings.key(random.nextInt(settings.keys()));
+              boolean read = random.nextInt(100) < settings.readPercent();
+              try {
+                if (read) {
+                  target.get(key);
+                } else {
+                  target.put(key, value(random, settings.valueBytes()));
+                }
+              } catch (Exception e) {
+                preloadErrors.incrementAndGet();
+                sample(preloadSamples, (read ? "warm-up get: " : "warm-up put: ") + describe(e));
+              }
+            }
+          });
+    }
 
     // Timed phase.
     Histogram[] gets = new Histogram[settings.threads()];

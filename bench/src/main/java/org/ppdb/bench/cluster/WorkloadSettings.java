@@ -7,8 +7,11 @@ import com.fasterxml.jackson.annotation.JsonPropertyOrder;
  * The Java workload: {@code threads} threads, each in a closed loop of synchronous requests, keys
  * drawn uniformly from {@code keys} keys of {@value #KEY_BYTES} bytes, values of {@code valueBytes}
  * random bytes, a read with probability {@code readPercent}%, a put otherwise. Before it, every key
- * is written once (untimed: it fills the store and warms both sides up), so that reads find values.
- * The timed phase lasts {@code seconds}, or {@code ops} operations when that is positive.
+ * is written once (untimed: it fills the store), so that reads find values; then the mixed workload
+ * runs untimed for {@code warmupSeconds}, so that the timed phase measures both sides after their
+ * JIT compilers reached the read and write paths (a fresh three-JVM cluster on two cores needs tens
+ * of seconds, and the preload warms only the write path). The timed phase lasts {@code seconds}, or
+ * {@code ops} operations when that is positive.
  *
  * @param threads client threads (50 in the issue)
  * @param keys distinct keys
@@ -16,6 +19,7 @@ import com.fasterxml.jackson.annotation.JsonPropertyOrder;
  * @param readPercent share of gets among operations, 0 to 100 (50)
  * @param seconds length of the timed phase when {@code ops} is 0
  * @param ops operations of the timed phase, or 0 to run for {@code seconds}
+ * @param warmupSeconds length of the untimed mixed phase before the timed one (0: none)
  * @param seed seed of the key choice and the values; the same seed gives the same requests
  */
 @JsonPropertyOrder({
@@ -25,7 +29,8 @@ import com.fasterxml.jackson.annotation.JsonPropertyOrder;
   "value_bytes",
   "read_percent",
   "seconds",
-  "ops"
+  "ops",
+  "warmup_seconds"
 })
 record WorkloadSettings(
     @JsonProperty("threads") int threads,
@@ -34,6 +39,7 @@ record WorkloadSettings(
     @JsonProperty("read_percent") int readPercent,
     @JsonProperty("seconds") int seconds,
     @JsonProperty("ops") long ops,
+    @JsonProperty("warmup_seconds") int warmupSeconds,
     @JsonProperty("seed") long seed) {
 
   /** Bytes per key: {@code key:} and 12 digits, the shape of redis-benchmark's keys. */
@@ -58,6 +64,9 @@ record WorkloadSettings(
     }
     if (ops < 0) {
       throw new IllegalArgumentException("ops: " + ops + " (expected: >= 0)");
+    }
+    if (warmupSeconds < 0) {
+      throw new IllegalArgumentException("warmupSeconds: " + warmupSeconds + " (expected: >= 0)");
     }
     if (ops == 0 && seconds < 1) {
       throw new IllegalArgumentException("seconds: " + seconds + " (expected: > 0 when ops is 0)");

@@ -46,7 +46,7 @@ class JavaWorkloadTest {
   void preloadsEveryKeyThenRunsTheRequestedOperations() throws Exception {
     long seed = 7;
     MapTarget target = new MapTarget(Long.MAX_VALUE);
-    WorkloadSettings settings = new WorkloadSettings(4, 200, 100, 50, 1, 4_000, seed);
+    WorkloadSettings settings = new WorkloadSettings(4, 200, 100, 50, 1, 4_000, 0, seed);
 
     WorkloadResult result = JavaWorkload.run(target, settings);
 
@@ -66,7 +66,7 @@ class JavaWorkloadTest {
   @Test
   void failedRequestsAreCountedAsErrorsAndTimeouts() throws Exception {
     MapTarget target = new MapTarget(50); // the preload's 50 puts succeed, every later one fails
-    WorkloadSettings settings = new WorkloadSettings(2, 50, 10, 0, 1, 100, 11);
+    WorkloadSettings settings = new WorkloadSettings(2, 50, 10, 0, 1, 100, 0, 11);
 
     WorkloadResult result = JavaWorkload.run(target, settings);
 
@@ -79,6 +79,21 @@ class JavaWorkloadTest {
   }
 
   @Test
+  void warmUpRequestsAreNeitherTimedNorCounted() throws Exception {
+    MapTarget target = new MapTarget(Integer.MAX_VALUE);
+    WorkloadSettings settings = new WorkloadSettings(2, 50, 10, 50, 1, 100, 1, 11);
+
+    WorkloadResult result = JavaWorkload.run(target, settings);
+
+    assertThat(result.ops()).isEqualTo(100);
+    assertThat(result.gets() + result.puts()).isEqualTo(100);
+    assertThat(target.gets.get() + target.puts.get())
+        .as("preload, warm-up and timed calls")
+        .isGreaterThan(50 + 100);
+    assertThat(result.errors()).isZero();
+  }
+
+  @Test
   void keysAreSixteenBytesShapedLikeRedisBenchmarks() {
     assertThat(new String(WorkloadSettings.key(42), java.nio.charset.StandardCharsets.US_ASCII))
         .isEqualTo("key:000000000042");
@@ -87,11 +102,11 @@ class JavaWorkloadTest {
 
   @Test
   void settingsOutOfRangeAreRejected() {
-    assertThatThrownBy(() -> new WorkloadSettings(0, 1, 1, 50, 1, 0, 1))
+    assertThatThrownBy(() -> new WorkloadSettings(0, 1, 1, 50, 1, 0, 0, 1))
         .hasMessage("threads: 0 (expected: 1 to 1024)");
-    assertThatThrownBy(() -> new WorkloadSettings(1, 1, 1, 101, 1, 0, 1))
+    assertThatThrownBy(() -> new WorkloadSettings(1, 1, 1, 101, 1, 0, 0, 1))
         .hasMessage("readPercent: 101 (expected: 0 to 100)");
-    assertThatThrownBy(() -> new WorkloadSettings(1, 1, 1, 50, 0, 0, 1))
+    assertThatThrownBy(() -> new WorkloadSettings(1, 1, 1, 50, 0, 0, 0, 1))
         .hasMessage("seconds: 0 (expected: > 0 when ops is 0)");
   }
 }
