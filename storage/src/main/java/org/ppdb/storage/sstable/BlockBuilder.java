@@ -39,6 +39,29 @@ final class BlockBuilder {
     return entries == 0;
   }
 
+  /** Starts a restart point at the next entry: it stores its whole key. */
+  private void startRestart() {
+    if (restartCount == restarts.length) {
+      restarts = Arrays.copyOf(restarts, restartCount * 2);
+    }
+    restarts[restartCount++] = size;
+    sinceRestart = 0;
+  }
+
+  /** Appends the value field {@code v1 ‖ v2} of the entry being added and counts the entry. */
+  private void finishEntry(byte[] v1, int v1Len, byte[] v2, int v2Off, int v2Len) {
+    if (v1Len > 0) {
+      System.arraycopy(v1, 0, buf, size, v1Len);
+      size += v1Len;
+    }
+    if (v2Len > 0) {
+      System.arraycopy(v2, v2Off, buf, size, v2Len);
+      size += v2Len;
+    }
+    sinceRestart++;
+    entries++;
+  }
+
   /** Size of the finished block if finished now. */
   int estimatedSize() {
     return size + restartCount * 4 + 4;
@@ -63,11 +86,7 @@ final class BlockBuilder {
         shared++;
       }
     } else {
-      if (restartCount == restarts.length) {
-        restarts = Arrays.copyOf(restarts, restartCount * 2);
-      }
-      restarts[restartCount++] = size;
-      sinceRestart = 0;
+      startRestart();
     }
     int unshared = keyLength - shared;
     int valueLength = v1Len + v2Len;
@@ -83,16 +102,7 @@ final class BlockBuilder {
     lastKeyLength = keyLength;
     System.arraycopy(lastKey, shared, buf, size, unshared);
     size += unshared;
-    if (v1Len > 0) {
-      System.arraycopy(v1, 0, buf, size, v1Len);
-      size += v1Len;
-    }
-    if (v2Len > 0) {
-      System.arraycopy(v2, v2Off, buf, size, v2Len);
-      size += v2Len;
-    }
-    sinceRestart++;
-    entries++;
+    finishEntry(v1, v1Len, v2, v2Off, v2Len);
   }
 
   /**
@@ -116,11 +126,7 @@ final class BlockBuilder {
       int m = Arrays.mismatch(user, 0, userLength, lastKey, 0, lastKeyLength);
       shared = m < 0 ? userLength : m; // -1: equal keys, all of it shared
     } else {
-      if (restartCount == restarts.length) {
-        restarts = Arrays.copyOf(restarts, restartCount * 2);
-      }
-      restarts[restartCount++] = size;
-      sinceRestart = 0;
+      startRestart();
     }
     int unshared = userLength - shared;
     int valueLength = v1Len + v2Len;
@@ -137,16 +143,7 @@ final class BlockBuilder {
     }
     System.arraycopy(user, shared, lastKey, shared, unshared);
     lastKeyLength = userLength;
-    if (v1Len > 0) {
-      System.arraycopy(v1, 0, buf, size, v1Len);
-      size += v1Len;
-    }
-    if (v2Len > 0) {
-      System.arraycopy(v2, v2Off, buf, size, v2Len);
-      size += v2Len;
-    }
-    sinceRestart++;
-    entries++;
+    finishEntry(v1, v1Len, v2, v2Off, v2Len);
   }
 
   private static byte keyByte(byte[] k1, int k1Len, byte[] k2, int i) {
