@@ -2,8 +2,6 @@ package org.ppdb.peer.replication;
 
 import java.util.ArrayDeque;
 import java.util.Comparator;
-import java.util.HashMap;
-import java.util.Map;
 import java.util.PriorityQueue;
 
 /**
@@ -21,8 +19,9 @@ import java.util.PriorityQueue;
  * the lane heads and the heap's head, compared by time and then by request id, the order the
  * coordinator always used; ties cannot depend on hash order.
  *
- * <p>Cost: O(lanes) per {@link #peek}, with lanes bounded by {@link #LANES_MAX} (further delays use
- * the heap). Not thread-safe: the node's thread owns it.
+ * <p>Cost: O(lanes) per {@link #peek} and {@link #add}, with lanes bounded by {@link #LANES_MAX}
+ * (further delays use the heap); no allocation beyond the queues' own arrays. Not thread-safe: the
+ * node's thread owns it.
  *
  * @param <T> the entries
  */
@@ -32,7 +31,14 @@ final class DueQueue<T> {
 
   private final Comparator<T> order;
   private final java.util.function.ToLongFunction<T> time;
-  private final Map<Long, ArrayDeque<T>> lanes = new HashMap<>();
+
+  /** The delay of each lane in use, {@code laneCount} of them; scanned linearly (no boxing). */
+  private final long[] laneDelays = new long[LANES_MAX];
+
+  @SuppressWarnings("unchecked")
+  private final ArrayDeque<T>[] lanes = new ArrayDeque[LANES_MAX];
+
+  private int laneCount;
   private final PriorityQueue<T> heap;
   private int size;
 
@@ -50,11 +56,7 @@ final class DueQueue<T> {
   /** Adds {@code entry}, due {@code delayNanos} after the time at which it was armed. */
   void add(long delayNanos, T entry) {
     size++;
-    ArrayDeque<T> lane = lanes.get(delayNanos);
-    if (lane == null && lanes.size() < LANES_MAX) {
-      lane = new ArrayDeque<>();
-      lanes.put(delayNanos, lane);
-    }
+    ArrayDeque<T> lane = lane(delayNanos);
     if (lane != null && (lane.isEmpty() || order.compare(lane.peekLast(), entry) <= 0)) {
       lane.addLast(entry);
     } else {
@@ -62,11 +64,26 @@ final class DueQueue<T> {
     }
   }
 
+  /** The lane of {@code delayNanos}, opened if there is room; {@code null} if there is none. */
+  private ArrayDeque<T> lane(long delayNanos) {
+    for (int i = 0; i < laneCount; i++) {
+      if (laneDelays[i] == delayNanos) {
+        return lanes[i];
+      }
+    }
+    if (laneCount == LANES_MAX) {
+      return null;
+    }
+    laneDelays[laneCount] = delayNanos;
+    lanes[laneCount] = new ArrayDeque<>();
+    return lanes[laneCount++];
+  }
+
   /** The earliest entry, or {@code null} if there is none. */
   T peek() {
     T best = heap.peek();
-    for (ArrayDeque<T> lane : lanes.values()) {
-      T head = lane.peekFirst();
+    for (int i = 0; i < laneCount; i++) {
+      T head = lanes[i].peekFirst();
       if (head != null && (best == null || order.compare(head, best) < 0)) {
         best = head;
       }
@@ -84,9 +101,9 @@ final class DueQueue<T> {
     if (best == heap.peek()) {
       return heap.poll();
     }
-    for (ArrayDeque<T> lane : lanes.values()) {
-      if (lane.peekFirst() == best) {
-        return lane.pollFirst();
+    for (int i = 0; i < laneCount; i++) {
+      if (lanes[i].peekFirst() == best) {
+        return lanes[i].pollFirst();
       }
     }
     throw new IllegalStateException("earliest entry vanished");
