@@ -271,6 +271,25 @@ class KvClusterIT {
       try (PpdbClient client = client(first3)) {
         expected.putAll(writeThroughJava(client, "jc", KEYS_PER_CLIENT));
         readAll(client, expected, "3 peers");
+        // Every peer holds a replica of every key (N = 3): the seed's engine took all of them.
+        String metrics =
+            new org.ppdb.peer.admin.AdminClient(seed.admin(), java.time.Duration.ofSeconds(5))
+                .get("/metrics")
+                .body();
+        java.util.regex.Matcher user =
+            java.util.regex.Pattern.compile(
+                    "ppdb_storage_written_bytes_total\\{kind=\"user\"\\} ([0-9.E]+)")
+                .matcher(metrics);
+        assertThat(user.find()).as("storage meters in /metrics").isTrue();
+        assertThat(Double.parseDouble(user.group(1)))
+            .as(
+                "bytes the seed's engine took for %d records; its storage meters:%n%s",
+                2 * KEYS_PER_CLIENT,
+                metrics
+                    .lines()
+                    .filter(l -> l.startsWith("ppdb_storage"))
+                    .collect(java.util.stream.Collectors.joining("\n")))
+            .isGreaterThan(2 * KEYS_PER_CLIENT * 10.0);
 
         PeerProcess victim = peers.get(1);
         victim.kill9();

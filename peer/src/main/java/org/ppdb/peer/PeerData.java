@@ -80,6 +80,10 @@ final class PeerData implements PeerInfoSource, AutoCloseable {
 
   private final PeerConfig config;
   private final StorageEngine engine;
+
+  /** Held for the registry, which references the meters' source only weakly. */
+  private org.ppdb.peer.admin.StorageMeters storageMeters;
+
   private final ThreadPoolExecutor storageExecutor;
   private final ReplicatedKeyValueService service = new ReplicatedKeyValueService();
   private RespServer clients;
@@ -470,6 +474,8 @@ final class PeerData implements PeerInfoSource, AutoCloseable {
     Gauge.builder("ppdb.storage.queue", storageExecutor, e -> e.getQueue().size())
         .description("Storage calls waiting for a thread")
         .register(registry);
+    storageMeters =
+        org.ppdb.peer.admin.StorageMeters.bind(registry, engine::stats, System::nanoTime);
   }
 
   private long local(java.util.function.ToLongFunction<LocalPath> counter) {
