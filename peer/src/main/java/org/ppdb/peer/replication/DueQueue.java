@@ -40,7 +40,6 @@ final class DueQueue<T> {
 
   private int laneCount;
   private final PriorityQueue<T> heap;
-  private int size;
 
   /**
    * @param time an entry's due time in nanoseconds
@@ -55,7 +54,6 @@ final class DueQueue<T> {
 
   /** Adds {@code entry}, due {@code delayNanos} after the time at which it was armed. */
   void add(long delayNanos, T entry) {
-    size++;
     ArrayDeque<T> lane = lane(delayNanos);
     if (lane != null && (lane.isEmpty() || order.compare(lane.peekLast(), entry) <= 0)) {
       lane.addLast(entry);
@@ -97,7 +95,6 @@ final class DueQueue<T> {
     if (best == null) {
       return null;
     }
-    size--;
     if (best == heap.peek()) {
       return heap.poll();
     }
@@ -115,7 +112,12 @@ final class DueQueue<T> {
     return head == null ? Long.MAX_VALUE : time.applyAsLong(head);
   }
 
+  /** Entries held, O(lanes). */
   int size() {
-    return size;
+    int n = heap.size();
+    for (int i = 0; i < laneCount; i++) {
+      n += lanes[i].size();
+    }
+    return n;
   }
 }
