@@ -45,6 +45,21 @@ public interface StorageEngine extends AutoCloseable {
    */
   Record getRecord(byte[] key);
 
+  /**
+   * An upper bound of the versions of every record this engine has taken, or {@link Long#MAX_VALUE}
+   * when the engine keeps no such bound (then every write may have been superseded). It only rises,
+   * and it covers a write before the write returns.
+   *
+   * <p>What it is for: a caller that reads the ceiling before a write, and writes a record whose
+   * version is above it, knows that no record taken before the write supersedes that record, so it
+   * need not read the key back (a lookup as costly as the write) to learn whether it did. A
+   * concurrent write of the same key may still supersede it; the two are concurrent, and either
+   * order is a valid one. Cheap: a volatile read.
+   */
+  default long versionCeiling() {
+    return Long.MAX_VALUE;
+  }
+
   /** Writes {@code key -> value} at {@code version}, without expiry. */
   default void put(byte[] key, byte[] value, long version) {
     put(key, value, version, 0);

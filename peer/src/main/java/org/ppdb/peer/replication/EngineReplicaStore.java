@@ -102,13 +102,50 @@ public final class EngineReplicaStore implements ReplicaStore {
    * @throws org.ppdb.storage.StorageException if the engine fails or refuses the write
    */
   public long writeNow(ReplicaRecord record) {
+    long ceiling = engine.versionCeiling();
     if (record.tombstone()) {
       engine.delete(record.key(), record.version());
     } else {
       engine.put(record.key(), record.value(), record.version(), record.expiresAtMillis());
     }
-    Record held = engine.getRecord(record.key()); // a memtable hit: the key was just written
+    return heldVersion(record, ceiling, false);
+  }
+
+  /**
+   * The version the engine holds for {@code record}'s key after it was written: its own, or a
+   * higher one that superseded it. {@code ceiling} is the engine's {@link
+   * StorageEngine#versionCeiling()} read before the write. A record above it that no other record
+   * of the same write shares a key with ({@code sharesKey} false) was superseded by nothing the
+   * engine held, so its key is not read back: that read is a memtable descent, as costly as the
+   * write itself (a few microseconds of cache misses in a full memtable). A concurrent write of the
+   * same key may have superseded it meanwhile; the two are concurrent, and ordering this one first
+   * is valid.
+   *
+   * @throws org.ppdb.storage.StorageException if the engine fails
+   */
+  private long heldVersion(ReplicaRecord record, long ceiling, boolean sharesKey) {
+    if (record.version() > ceiling && !sharesKey) {
+      return record.version();
+    }
+    Record held = engine.getRecord(record.key()); // usually a memtable hit: just written
     return held == null ? record.version() : Math.max(record.version(), held.version());
+  }
+
+  /** Which of {@code records} share their key with another of them (usually none). */
+  private static boolean[] sharedKeys(List<ReplicaRecord> records) {
+    boolean[] shared = new boolean[records.size()];
+    if (records.size() < 2) {
+      return shared;
+    }
+    java.util.Map<java.nio.ByteBuffer, Integer> first = new java.util.HashMap<>();
+    for (int i = 0; i < shared.length; i++) {
+      Integer earlier = first.putIfAbsent(java.nio.ByteBuffer.wrap(records.get(i).key()), i);
+      if (earlier != null) {
+        shared[earlier] = true;
+        shared[i] = true;
+      }
+    }
+    return shared;
   }
 
   /**
@@ -120,12 +157,12 @@ public final class EngineReplicaStore implements ReplicaStore {
   public long[] writeAllNow(List<ReplicaRecord> records) {
     WriteBatch batch = new WriteBatch();
     records.forEach(record -> add(batch, record));
+    long ceiling = engine.versionCeiling();
     engine.write(batch);
+    boolean[] shared = sharedKeys(records);
     long[] held = new long[records.size()];
     for (int i = 0; i < held.length; i++) {
-      ReplicaRecord record = records.get(i);
-      Record stored = engine.getRecord(record.key());
-      held[i] = stored == null ? record.version() : Math.max(record.version(), stored.version());
+      held[i] = heldVersion(records.get(i), ceiling, shared[i]);
     }
     return held;
   }
@@ -352,9 +389,11 @@ public final class EngineReplicaStore implements ReplicaStore {
   }
 
   private void applyWrites(List<WriteOp> writes, List<Runnable> callbacks) {
+    long ceiling;
     try {
       WriteBatch batch = new WriteBatch();
       writes.forEach(write -> add(batch, write.record));
+      ceiling = engine.versionCeiling();
       engine.write(batch);
     } catch (RuntimeException e) {
       for (WriteOp write : writes) {
@@ -362,16 +401,14 @@ public final class EngineReplicaStore implements ReplicaStore {
       }
       return;
     }
-    for (WriteOp write : writes) {
+    List<ReplicaRecord> records = new ArrayList<>(writes.size());
+    writes.forEach(write -> records.add(write.record));
+    boolean[] shared = sharedKeys(records);
+    for (int i = 0; i < writes.size(); i++) {
+      WriteOp write = writes.get(i);
       long held;
       try {
-        // Usually a memtable hit: the key was just written, and older tables are skipped by
-        // their highest version.
-        Record record = engine.getRecord(write.record.key());
-        held =
-            record == null
-                ? write.record.version()
-                : Math.max(write.record.version(), record.version());
+        held = heldVersion(write.record, ceiling, shared[i]);
       } catch (RuntimeException e) {
         callbacks.add(write.fail(e));
         continue;

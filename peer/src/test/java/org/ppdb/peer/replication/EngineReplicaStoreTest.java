@@ -3,14 +3,24 @@ package org.ppdb.peer.replication;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.ppdb.peer.api.OverloadedException;
 import org.ppdb.peer.ring.KeyHash;
+import org.ppdb.storage.LsmOptions;
+import org.ppdb.storage.LsmStorage;
+import org.ppdb.storage.Record;
+import org.ppdb.storage.Snapshot;
 import org.ppdb.storage.StorageEngine;
+import org.ppdb.storage.StorageStats;
+import org.ppdb.storage.SyncPolicy;
+import org.ppdb.storage.VerifyReport;
+import org.ppdb.storage.WriteBatch;
 import org.ppdb.storage.memory.MemoryStorage;
 
 class EngineReplicaStoreTest {
@@ -56,6 +66,121 @@ class EngineReplicaStoreTest {
     drain();
     assertThat(read.get().tombstone()).isTrue();
     assertThat(read.get().version()).isEqualTo(11);
+  }
+
+  /** An LSM engine that counts its point lookups. */
+  private static final class CountingEngine implements StorageEngine {
+    final StorageEngine inner;
+    int lookups;
+
+    CountingEngine(StorageEngine inner) {
+      this.inner = inner;
+    }
+
+    @Override
+    public byte[] get(byte[] key) {
+      return inner.get(key);
+    }
+
+    @Override
+    public Record getRecord(byte[] key) {
+      lookups++;
+      return inner.getRecord(key);
+    }
+
+    @Override
+    public long versionCeiling() {
+      return inner.versionCeiling();
+    }
+
+    @Override
+    public void put(byte[] key, byte[] value, long version, long expiresAtMillis) {
+      inner.put(key, value, version, expiresAtMillis);
+    }
+
+    @Override
+    public void delete(byte[] key, long version) {
+      inner.delete(key, version);
+    }
+
+    @Override
+    public void write(WriteBatch batch) {
+      inner.write(batch);
+    }
+
+    @Override
+    public Snapshot snapshot() {
+      return inner.snapshot();
+    }
+
+    @Override
+    public void flush() {
+      inner.flush();
+    }
+
+    @Override
+    public void compactRange(byte[] fromInclusive, byte[] toExclusive) {
+      inner.compactRange(fromInclusive, toExclusive);
+    }
+
+    @Override
+    public void checkpoint(Path target) {
+      inner.checkpoint(target);
+    }
+
+    @Override
+    public VerifyReport verify() {
+      return inner.verify();
+    }
+
+    @Override
+    public StorageStats stats() {
+      return inner.stats();
+    }
+
+    @Override
+    public void close() {
+      inner.close();
+    }
+  }
+
+  @Test
+  void aWriteAboveTheVersionCeilingIsNotReadBackAndEverySupersededOneIs(@TempDir Path dir) {
+    LsmOptions options = LsmOptions.builder().syncPolicy(SyncPolicy.never()).build();
+    try (CountingEngine lsm = new CountingEngine(LsmStorage.open(dir, options))) {
+      EngineReplicaStore onLsm =
+          new EngineReplicaStore(lsm, Runnable::run, nodeThread::add, () -> 1_000L);
+      assertThat(onLsm.writeNow(new ReplicaRecord(b("k"), b("v"), 10, 0))).isEqualTo(10);
+      assertThat(onLsm.writeAllNow(List.of(new ReplicaRecord(b("j"), b("v"), 11, 0))))
+          .containsExactly(11);
+      assertThat(lsm.lookups).as("writes above the ceiling").isZero();
+
+      assertThat(onLsm.writeNow(new ReplicaRecord(b("k"), b("old"), 9, 0)))
+          .as("an older write reports what superseded it")
+          .isEqualTo(10);
+      assertThat(
+              onLsm.writeAllNow(
+                  List.of(
+                      new ReplicaRecord(b("n"), b("first"), 20, 0),
+                      new ReplicaRecord(b("m"), b("v"), 21, 0),
+                      new ReplicaRecord(b("n"), b("second"), 22, 0))))
+          .as("two writes of one key in a batch: the first is superseded by the second")
+          .containsExactly(22, 21, 22);
+      AtomicReference<Long> held = new AtomicReference<>();
+      onLsm.write(ReplicaRecord.tombstone(b("j"), 5), (h, e) -> held.set(h));
+      drain();
+      assertThat(held.get()).as("an older tombstone on a storage thread").isEqualTo(11);
+      assertThat(lsm.lookups)
+          .as("only the writes at or below the ceiling, or sharing a key")
+          .isEqualTo(4);
+    }
+    try (StorageEngine reopened = LsmStorage.open(dir, options)) {
+      EngineReplicaStore again =
+          new EngineReplicaStore(reopened, Runnable::run, nodeThread::add, () -> 1_000L);
+      assertThat(again.writeNow(new ReplicaRecord(b("n"), b("stale"), 21, 0)))
+          .as("after reopen the ceiling comes from the tables")
+          .isEqualTo(22);
+    }
   }
 
   @Test

@@ -133,6 +133,9 @@ public final class LsmEngine implements StorageEngine {
 
   private volatile State state;
   private volatile long visibleSeq;
+  // The highest version of any record taken since open, or held in a table at open
+  // (versionCeiling()); raised under the mutex before a write group becomes visible.
+  private volatile long versionCeiling = Long.MIN_VALUE;
   private volatile StorageException readOnlyCause;
   private volatile boolean closed;
   private long lastSeq;
@@ -388,6 +391,13 @@ public final class LsmEngine implements StorageEngine {
     versions.writeNewManifest();
     state =
         new State(new Memtable(walNumber, options.memtableBytes()), List.of(), versions.current());
+    // The log was replayed into level-0 tables above, so the tables hold every version.
+    Version opened = versions.current();
+    for (int level = 0; level < opened.levelCount(); level++) {
+      for (FileMeta f : opened.files(level)) {
+        versionCeiling = Math.max(versionCeiling, f.versionMax());
+      }
+    }
     lastSyncNanos = clock.nanoTime();
     mutex.lock();
     try {
@@ -567,6 +577,11 @@ public final class LsmEngine implements StorageEngine {
     commit(new Writer(batch, Thread.currentThread()));
   }
 
+  @Override
+  public long versionCeiling() {
+    return versionCeiling;
+  }
+
   private void checkOpen() {
     if (closed) {
       throw new StorageClosedException("engine " + dir + " is closed");
@@ -712,6 +727,8 @@ public final class LsmEngine implements StorageEngine {
     } finally {
       mutex.lock();
     }
+    // Raised even after a failure: the memtable may hold part of the group.
+    versionCeiling = Math.max(versionCeiling, mem.versionMax());
     if (failure == null) {
       visibleSeq = groupLastSeq;
     } else {

@@ -55,6 +55,30 @@ class LsmEngineTest {
   }
 
   @Test
+  void theVersionCeilingCoversEveryWriteAndSurvivesReopenWithoutTheLog() {
+    try (StorageEngine db = LsmStorage.open(dir, small(new ManualClock(1000)))) {
+      assertThat(db.versionCeiling()).as("empty engine").isEqualTo(Long.MIN_VALUE);
+      db.put(b("a"), b("v"), 40);
+      assertThat(db.versionCeiling()).isEqualTo(40);
+      db.put(b("b"), b("v"), 12);
+      assertThat(db.versionCeiling()).as("a lower version leaves it").isEqualTo(40);
+      WriteBatch batch = new WriteBatch();
+      batch.put(b("c"), b("v"), 55, 0);
+      batch.delete(b("d"), 70);
+      db.write(batch);
+      assertThat(db.versionCeiling()).as("a tombstone in a batch counts").isEqualTo(70);
+      db.flush();
+      db.put(b("e"), b("v"), 60);
+      assertThat(db.versionCeiling()).as("across a memtable switch").isEqualTo(70);
+    }
+    try (StorageEngine db = LsmStorage.open(dir, small(new ManualClock(1000)))) {
+      assertThat(db.versionCeiling())
+          .as("tables, and the log replayed into them, after reopen")
+          .isEqualTo(70);
+    }
+  }
+
+  @Test
   void equalVersionsAreResolvedByContent() {
     try (StorageEngine a = LsmStorage.open(dir.resolve("a"), small(new ManualClock(0)));
         StorageEngine c = LsmStorage.open(dir.resolve("c"), small(new ManualClock(0)))) {
