@@ -203,6 +203,15 @@ final class PeerCommand implements Callable<Integer> {
       description = "Period of --wal-sync periodic. Default: ${DEFAULT-VALUE}.")
   long walSyncPeriodMillis;
 
+  @Option(
+      names = "--compression",
+      defaultValue = "none",
+      paramLabel = "CODEC",
+      description =
+          "Block compression of the LSM engine's tables: none (reads served in place from the"
+              + " page cache, least CPU) or lz4 (less disk). Default: ${DEFAULT-VALUE}.")
+  String compression;
+
   /** The system property with which Netty's buffer leak detection level is chosen. */
   static final String LEAK_DETECTION_PROPERTY = "io.netty.leakDetection.level";
 
@@ -304,6 +313,7 @@ final class PeerCommand implements Callable<Integer> {
         DataSettings.parseSize(maxMemory),
         DataSettings.WalSync.parse(walSync),
         walSyncPeriodMillis,
+        DataSettings.parseCompression(compression),
         clientBind,
         clientPort,
         requirePass);

@@ -131,7 +131,9 @@ class PeerCommandTest {
                 "--requirepass",
                 "pw",
                 "--wal-sync",
-                "always")
+                "always",
+                "--compression",
+                "lz4")
             .data();
     assertThat(data.storage()).isEqualTo(org.ppdb.peer.DataSettings.StorageKind.MEMORY);
     assertThat(data.maxMemoryBytes()).isEqualTo(64L << 20);
@@ -141,6 +143,7 @@ class PeerCommandTest {
     assertThat(data.tokens()).isEqualTo(16);
     assertThat(data.requirePass()).isEqualTo("pw");
     assertThat(data.walSync()).isEqualTo(org.ppdb.peer.DataSettings.WalSync.ALWAYS);
+    assertThat(data.compression()).isEqualTo(org.ppdb.storage.Compression.LZ4);
     assertThat(parsePeer(Map.of()).data()).isEqualTo(org.ppdb.peer.DataSettings.defaults());
   }
 
@@ -155,6 +158,9 @@ class PeerCommandTest {
     Run memory = run(Map.of(), "peer", "--data-dir", dir.toString(), "--max-memory", "huge");
     assertThat(memory.status()).isEqualTo(2);
     assertThat(memory.err()).contains("size: 'huge'");
+    Run codec = run(Map.of(), "peer", "--data-dir", dir.toString(), "--compression", "zip");
+    assertThat(codec.status()).isEqualTo(2);
+    assertThat(codec.err()).contains("compression: 'zip'");
   }
 
   @Test

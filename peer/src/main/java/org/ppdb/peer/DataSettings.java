@@ -5,6 +5,7 @@ import java.util.Objects;
 import org.ppdb.peer.api.Consistency;
 import org.ppdb.peer.replication.DataConfig;
 import org.ppdb.peer.ring.RingMetadata;
+import org.ppdb.storage.Compression;
 import org.ppdb.storage.SyncPolicy;
 import org.ppdb.storage.memory.MemoryOptions;
 
@@ -19,6 +20,14 @@ import org.ppdb.storage.memory.MemoryOptions;
  * @param maxMemoryBytes bound of the in-memory engine [256 MiB] ({@code --max-memory})
  * @param walSync when the LSM engine syncs its log [PERIODIC] ({@code --wal-sync})
  * @param walSyncPeriodMillis the period of {@link WalSync#PERIODIC} [1000]
+ * @param compression block compression of the LSM engine's tables [NONE] ({@code --compression
+ *     none|lz4}). A peer serves small reads from tables it maps into memory: an uncompressed block
+ *     is read in place from the page cache, while a compressed one is decompressed into a block
+ *     cache on the heap and looked up there on every read. Measured on one peer under
+ *     redis-benchmark (100-byte values): about 30% less CPU per pipelined GET and 13% per plain GET
+ *     without compression. LZ4 takes less disk (by the values' redundancy) and fewer bytes of
+ *     flushes and compactions; choose it when disk, not CPU, is short. Tables written with either
+ *     are read whatever the setting.
  * @param clientBind address of the client port, or null for Redis' protected mode (loopback only
  *     unless a password is set) ({@code --client-bind})
  * @param clientPort the Redis-protocol port [6379]; 0 picks a free one; -1 serves no clients
@@ -32,6 +41,7 @@ public record DataSettings(
     long maxMemoryBytes,
     WalSync walSync,
     long walSyncPeriodMillis,
+    Compression compression,
     String clientBind,
     int clientPort,
     String requirePass) {
@@ -91,6 +101,7 @@ public record DataSettings(
     Objects.requireNonNull(consistency, "consistency");
     Objects.requireNonNull(storage, "storage");
     Objects.requireNonNull(walSync, "walSync");
+    Objects.requireNonNull(compression, "compression");
     if (maxMemoryBytes < MemoryOptions.MEMORY_BYTES_MIN
         || maxMemoryBytes > MemoryOptions.MEMORY_BYTES_MAX) {
       throw new IllegalArgumentException(
@@ -125,9 +136,20 @@ public record DataSettings(
         MemoryOptions.MEMORY_BYTES_DEFAULT,
         WalSync.PERIODIC,
         1_000,
+        Compression.NONE,
         null,
         CLIENT_PORT_DEFAULT,
         null);
+  }
+
+  /** Parses {@code none} or {@code lz4}, case-insensitively. */
+  public static Compression parseCompression(String text) {
+    return switch (text.strip().toLowerCase(Locale.ROOT)) {
+      case "none" -> Compression.NONE;
+      case "lz4" -> Compression.LZ4;
+      default ->
+          throw new IllegalArgumentException("compression: '" + text + "' (expected: none or lz4)");
+    };
   }
 
   /** The LSM engine's sync policy. */

@@ -139,12 +139,17 @@ final class PeerData implements PeerInfoSource, AutoCloseable {
       Path directory = config.dataDirectory().resolve("lsm");
       engine =
           LsmStorage.open(
-              directory, LsmOptions.builder().syncPolicy(settings.syncPolicy()).build());
+              directory,
+              LsmOptions.builder()
+                  .syncPolicy(settings.syncPolicy())
+                  .compression(settings.compression())
+                  .build());
       joined = Files.exists(config.dataDirectory().resolve(JOINED_MARKER));
       log.info(
-          "storage: LSM engine in {} (WAL sync {})",
+          "storage: LSM engine in {} (WAL sync {}, compression {})",
           directory,
-          settings.walSync().name().toLowerCase(Locale.ROOT));
+          settings.walSync().name().toLowerCase(Locale.ROOT),
+          settings.compression().name().toLowerCase(Locale.ROOT));
     }
     ThreadPoolExecutor executor =
         new ThreadPoolExecutor(

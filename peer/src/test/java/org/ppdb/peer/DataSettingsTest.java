@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import org.junit.jupiter.api.Test;
+import org.ppdb.storage.Compression;
 import org.ppdb.storage.SyncPolicy;
 
 class DataSettingsTest {
@@ -28,6 +29,10 @@ class DataSettingsTest {
     assertThat(DataSettings.WalSync.parse("ALWAYS")).isEqualTo(DataSettings.WalSync.ALWAYS);
     assertThatThrownBy(() -> DataSettings.WalSync.parse("sometimes"))
         .hasMessageContaining("always, periodic or never");
+    assertThat(DataSettings.parseCompression("LZ4")).isEqualTo(Compression.LZ4);
+    assertThat(DataSettings.parseCompression(" none")).isEqualTo(Compression.NONE);
+    assertThatThrownBy(() -> DataSettings.parseCompression("zstd"))
+        .hasMessageContaining("none or lz4");
   }
 
   @Test
@@ -38,6 +43,7 @@ class DataSettingsTest {
     assertThat(defaults.clientPort()).isEqualTo(6379);
     assertThat(defaults.storage()).isEqualTo(DataSettings.StorageKind.LSM);
     assertThat(defaults.syncPolicy()).isEqualTo(SyncPolicy.everyMillis(1_000));
+    assertThat(defaults.compression()).isEqualTo(Compression.NONE);
   }
 
   @Test
@@ -53,6 +59,7 @@ class DataSettingsTest {
                     d.maxMemoryBytes(),
                     d.walSync(),
                     d.walSyncPeriodMillis(),
+                    d.compression(),
                     null,
                     d.clientPort(),
                     null))
@@ -67,6 +74,7 @@ class DataSettingsTest {
                     d.maxMemoryBytes(),
                     d.walSync(),
                     d.walSyncPeriodMillis(),
+                    d.compression(),
                     null,
                     d.clientPort(),
                     null))
@@ -81,6 +89,7 @@ class DataSettingsTest {
                     10,
                     d.walSync(),
                     d.walSyncPeriodMillis(),
+                    d.compression(),
                     null,
                     d.clientPort(),
                     null))

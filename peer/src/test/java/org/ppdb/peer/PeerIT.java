@@ -54,6 +54,7 @@ class PeerIT {
             64L << 20,
             DataSettings.WalSync.PERIODIC,
             1_000,
+            org.ppdb.storage.Compression.NONE,
             null,
             0,
             null));
