@@ -212,6 +212,15 @@ final class PeerCommand implements Callable<Integer> {
               + " page cache, least CPU) or lz4 (less disk). Default: ${DEFAULT-VALUE}.")
   String compression;
 
+  @Option(
+      names = "--memtable-size",
+      defaultValue = "16MiB",
+      paramLabel = "SIZE",
+      description =
+          "The LSM engine's write buffer (1MiB..1GiB): smaller makes each write cheaper, larger"
+              + " writes fewer level-0 tables. Default: ${DEFAULT-VALUE}.")
+  String memtableSize;
+
   /** The system property with which Netty's buffer leak detection level is chosen. */
   static final String LEAK_DETECTION_PROPERTY = "io.netty.leakDetection.level";
 
@@ -314,6 +323,7 @@ final class PeerCommand implements Callable<Integer> {
         DataSettings.WalSync.parse(walSync),
         walSyncPeriodMillis,
         DataSettings.parseCompression(compression),
+        DataSettings.parseSize(memtableSize),
         clientBind,
         clientPort,
         requirePass);

@@ -133,7 +133,9 @@ class PeerCommandTest {
                 "--wal-sync",
                 "always",
                 "--compression",
-                "lz4")
+                "lz4",
+                "--memtable-size",
+                "4MiB")
             .data();
     assertThat(data.storage()).isEqualTo(org.ppdb.peer.DataSettings.StorageKind.MEMORY);
     assertThat(data.maxMemoryBytes()).isEqualTo(64L << 20);
@@ -144,6 +146,7 @@ class PeerCommandTest {
     assertThat(data.requirePass()).isEqualTo("pw");
     assertThat(data.walSync()).isEqualTo(org.ppdb.peer.DataSettings.WalSync.ALWAYS);
     assertThat(data.compression()).isEqualTo(org.ppdb.storage.Compression.LZ4);
+    assertThat(data.memtableBytes()).isEqualTo(4L << 20);
     assertThat(parsePeer(Map.of()).data()).isEqualTo(org.ppdb.peer.DataSettings.defaults());
   }
 
@@ -161,6 +164,9 @@ class PeerCommandTest {
     Run codec = run(Map.of(), "peer", "--data-dir", dir.toString(), "--compression", "zip");
     assertThat(codec.status()).isEqualTo(2);
     assertThat(codec.err()).contains("compression: 'zip'");
+    Run buffer = run(Map.of(), "peer", "--data-dir", dir.toString(), "--memtable-size", "10KiB");
+    assertThat(buffer.status()).isEqualTo(2);
+    assertThat(buffer.err()).contains("memtableBytes: 10240");
   }
 
   @Test

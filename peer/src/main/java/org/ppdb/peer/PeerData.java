@@ -143,13 +143,15 @@ final class PeerData implements PeerInfoSource, AutoCloseable {
               LsmOptions.builder()
                   .syncPolicy(settings.syncPolicy())
                   .compression(settings.compression())
+                  .memtableBytes(settings.memtableBytes())
                   .build());
       joined = Files.exists(config.dataDirectory().resolve(JOINED_MARKER));
       log.info(
-          "storage: LSM engine in {} (WAL sync {}, compression {})",
+          "storage: LSM engine in {} (WAL sync {}, compression {}, memtable {} MiB)",
           directory,
           settings.walSync().name().toLowerCase(Locale.ROOT),
-          settings.compression().name().toLowerCase(Locale.ROOT));
+          settings.compression().name().toLowerCase(Locale.ROOT),
+          settings.memtableBytes() >> 20);
     }
     ThreadPoolExecutor executor =
         new ThreadPoolExecutor(

@@ -44,6 +44,7 @@ class DataSettingsTest {
     assertThat(defaults.storage()).isEqualTo(DataSettings.StorageKind.LSM);
     assertThat(defaults.syncPolicy()).isEqualTo(SyncPolicy.everyMillis(1_000));
     assertThat(defaults.compression()).isEqualTo(Compression.NONE);
+    assertThat(defaults.memtableBytes()).isEqualTo(16L << 20);
   }
 
   @Test
@@ -60,6 +61,7 @@ class DataSettingsTest {
                     d.walSync(),
                     d.walSyncPeriodMillis(),
                     d.compression(),
+                    d.memtableBytes(),
                     null,
                     d.clientPort(),
                     null))
@@ -75,6 +77,7 @@ class DataSettingsTest {
                     d.walSync(),
                     d.walSyncPeriodMillis(),
                     d.compression(),
+                    d.memtableBytes(),
                     null,
                     d.clientPort(),
                     null))
@@ -90,9 +93,26 @@ class DataSettingsTest {
                     d.walSync(),
                     d.walSyncPeriodMillis(),
                     d.compression(),
+                    d.memtableBytes(),
                     null,
                     d.clientPort(),
                     null))
         .hasMessageContaining("maxMemoryBytes");
+    assertThatThrownBy(
+            () ->
+                new DataSettings(
+                    3,
+                    32,
+                    d.consistency(),
+                    d.storage(),
+                    d.maxMemoryBytes(),
+                    d.walSync(),
+                    d.walSyncPeriodMillis(),
+                    d.compression(),
+                    (2L << 30),
+                    null,
+                    d.clientPort(),
+                    null))
+        .hasMessageContaining("memtableBytes: 2147483648 (expected: 1048576..1073741824)");
   }
 }

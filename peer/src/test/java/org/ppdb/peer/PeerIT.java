@@ -55,6 +55,7 @@ class PeerIT {
             DataSettings.WalSync.PERIODIC,
             1_000,
             org.ppdb.storage.Compression.NONE,
+            DataSettings.MEMTABLE_BYTES_DEFAULT,
             null,
             0,
             null));
