@@ -1631,17 +1631,15 @@ public final class LsmEngine implements StorageEngine {
   }
 
   private void lookupIn(State s, byte[] key, long seq, RecordHolder h) {
-    // One hash for the memtables' key filters and the tables' Bloom filters.
+    // One hash for the memtables' point-read indexes and the tables' Bloom filters.
     long hash = BloomFilter.hash(key, 0, key.length);
     Memtable mem = s.mem();
-    if (mem.seqMin() <= seq && mem.mayContain(hash)) {
-      mem.get(key, seq, h);
+    if (mem.seqMin() <= seq) {
+      mem.get(key, hash, seq, h);
     }
     for (Memtable imm : s.imms()) {
-      if (imm.seqMin() <= seq
-          && !(h.found() && imm.versionMax() < h.version())
-          && imm.mayContain(hash)) {
-        imm.get(key, seq, h);
+      if (imm.seqMin() <= seq && !(h.found() && imm.versionMax() < h.version())) {
+        imm.get(key, hash, seq, h);
       }
     }
     Version v = s.version();
@@ -1979,9 +1977,10 @@ public final class LsmEngine implements StorageEngine {
           new StorageStats.LevelStats(
               level, v.files(level).size(), b, level == v.levelCount() - 1 ? 0 : score(v, level)));
     }
-    long memBytes = s.mem().approximateBytes();
+    // Arena plus point-read index: the heap the memtables hold (flushes go by the arena alone).
+    long memBytes = s.mem().approximateBytes() + s.mem().indexBytes();
     for (Memtable m : s.imms()) {
-      memBytes += m.approximateBytes();
+      memBytes += m.approximateBytes() + m.indexBytes();
       entries += m.count();
     }
     return new StorageStats(

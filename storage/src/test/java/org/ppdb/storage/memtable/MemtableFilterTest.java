@@ -9,7 +9,10 @@ import org.junit.jupiter.api.Test;
 import org.ppdb.storage.format.InternalKeys;
 import org.ppdb.storage.sstable.BloomFilter;
 
-/** The memtable's whole-key filter: never rejects a key it holds, rejects most it does not. */
+/**
+ * The memtable's key check ({@code mayContain}, fingerprints in the point-read index): never
+ * rejects a key it holds, rejects most it does not.
+ */
 class MemtableFilterTest {
   private static final int KEYS = 20_000;
 
@@ -57,7 +60,7 @@ class MemtableFilterTest {
   @Test
   void admitsEveryKeyItHoldsAndRejectsMostOthers() {
     for (long seed = 1; seed <= 5; seed++) {
-      // 4 MiB of arena: 512 Ki filter bits, about 26 per key here.
+      // 4 MiB of arena: the index grows from 16 Ki to 64 Ki slots for these keys.
       double rate = check(seed, 4L << 20);
       assertThat(rate).as("seed=%d false-positive rate", seed).isLessThan(0.01);
     }
@@ -66,7 +69,8 @@ class MemtableFilterTest {
   @Test
   void anOverfullMemtableStillAdmitsEveryKeyItHolds() {
     for (long seed = 1; seed <= 3; seed++) {
-      // 64 KiB of arena sizes 8 Ki filter bits, fewer than one per key: only false positives grow.
+      // 64 KiB of arena bounds the index at 2 Ki slots, far fewer than the keys: it runs out of
+      // room and admits every key from then on.
       check(seed, 64L << 10);
     }
   }
