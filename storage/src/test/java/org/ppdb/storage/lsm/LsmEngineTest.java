@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.ppdb.storage.Compression;
 import org.ppdb.storage.Cursor;
 import org.ppdb.storage.Direction;
 import org.ppdb.storage.LimitExceededException;
@@ -75,6 +76,41 @@ class LsmEngineTest {
       assertThat(db.versionCeiling())
           .as("tables, and the log replayed into them, after reopen")
           .isEqualTo(70);
+    }
+  }
+
+  @Test
+  void tablesOfEitherCompressionAreReadAfterTheSettingChanges() {
+    // A peer's default went from LZ4 to none: its existing tables must still read, and compaction
+    // must merge tables of both kinds. The values compress well, so the LZ4 blocks are compressed.
+    String pad = "x".repeat(100);
+    LsmOptions lz4 = small(new ManualClock(1000)).toBuilder().compression(Compression.LZ4).build();
+    LsmOptions none =
+        small(new ManualClock(1000)).toBuilder().compression(Compression.NONE).build();
+    try (StorageEngine db = LsmStorage.open(dir, lz4)) {
+      for (int i = 0; i < 2_000; i++) {
+        db.put(b("k" + i), b("lz4-" + i + pad), 1);
+      }
+      db.flush();
+    }
+    try (StorageEngine db = LsmStorage.open(dir, none)) {
+      for (int i = 0; i < 2_000; i += 2) {
+        db.put(b("k" + i), b("none-" + i + pad), 2);
+      }
+      db.flush();
+      db.compactRange(null, null);
+      for (int i = 0; i < 2_000; i++) {
+        assertThat(db.get(b("k" + i)))
+            .as("key %d after a compaction of both kinds", i)
+            .isEqualTo(b((i % 2 == 0 ? "none-" : "lz4-") + i + pad));
+      }
+    }
+    try (StorageEngine db = LsmStorage.open(dir, lz4)) {
+      assertThat(db.get(b("k1999"))).isEqualTo(b("lz4-1999" + pad));
+      assertThat(db.get(b("k1998"))).isEqualTo(b("none-1998" + pad));
+      assertThat(db.verify().files())
+          .as("verify reads every table, checksums included")
+          .isPositive();
     }
   }
 
