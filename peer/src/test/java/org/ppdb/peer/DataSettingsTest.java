@@ -47,72 +47,36 @@ class DataSettingsTest {
     assertThat(defaults.memtableBytes()).isEqualTo(16L << 20);
   }
 
+  /** The defaults with the four ranged numbers given. */
+  private static DataSettings settings(
+      int replicationFactor, int tokens, long maxMemoryBytes, long memtableBytes) {
+    DataSettings d = DataSettings.defaults();
+    return new DataSettings(
+        replicationFactor,
+        tokens,
+        d.consistency(),
+        d.storage(),
+        maxMemoryBytes,
+        d.walSync(),
+        d.walSyncPeriodMillis(),
+        d.compression(),
+        memtableBytes,
+        d.clientBind(),
+        d.clientPort(),
+        d.requirePass());
+  }
+
   @Test
   void outOfRangeValuesAreRefusedByName() {
     DataSettings d = DataSettings.defaults();
-    assertThatThrownBy(
-            () ->
-                new DataSettings(
-                    0,
-                    d.tokens(),
-                    d.consistency(),
-                    d.storage(),
-                    d.maxMemoryBytes(),
-                    d.walSync(),
-                    d.walSyncPeriodMillis(),
-                    d.compression(),
-                    d.memtableBytes(),
-                    null,
-                    d.clientPort(),
-                    null))
+    long memory = d.maxMemoryBytes();
+    long memtable = d.memtableBytes();
+    assertThat(settings(3, 32, memory, memtable)).isEqualTo(d);
+    assertThatThrownBy(() -> settings(0, 32, memory, memtable))
         .hasMessageContaining("replicationFactor");
-    assertThatThrownBy(
-            () ->
-                new DataSettings(
-                    3,
-                    64,
-                    d.consistency(),
-                    d.storage(),
-                    d.maxMemoryBytes(),
-                    d.walSync(),
-                    d.walSyncPeriodMillis(),
-                    d.compression(),
-                    d.memtableBytes(),
-                    null,
-                    d.clientPort(),
-                    null))
-        .hasMessageContaining("tokens");
-    assertThatThrownBy(
-            () ->
-                new DataSettings(
-                    3,
-                    32,
-                    d.consistency(),
-                    d.storage(),
-                    10,
-                    d.walSync(),
-                    d.walSyncPeriodMillis(),
-                    d.compression(),
-                    d.memtableBytes(),
-                    null,
-                    d.clientPort(),
-                    null))
-        .hasMessageContaining("maxMemoryBytes");
-    assertThatThrownBy(
-            () ->
-                new DataSettings(
-                    3,
-                    32,
-                    d.consistency(),
-                    d.storage(),
-                    d.maxMemoryBytes(),
-                    d.walSync(),
-                    d.walSyncPeriodMillis(),
-                    d.compression(),
-                    (2L << 30),
-                    null,
-                    d.clientPort(),
-                    null))
+    assertThatThrownBy(() -> settings(3, 64, memory, memtable)).hasMessageContaining("tokens");
+    assertThatThrownBy(() -> settings(3, 32, 10, memtable)).hasMessageContaining("maxMemoryBytes");
+    assertThatThrownBy(() -> settings(3, 32, memory, 2L << 30))
         .hasMessageContaining("memtableBytes: 2147483648 (expected: 1048576..1073741824)");
   }
 }
