@@ -1188,16 +1188,9 @@ public final class LsmEngine implements StorageEngine {
     if (inputs.isEmpty()) {
       return null;
     }
-    byte[] lo = inputs.get(0).smallestKey();
-    byte[] hi = inputs.get(0).largestKey();
-    for (FileMeta f : inputs) {
-      if (Arrays.compareUnsigned(f.smallestKey(), lo) < 0) {
-        lo = f.smallestKey();
-      }
-      if (Arrays.compareUnsigned(f.largestKey(), hi) > 0) {
-        hi = f.largestKey();
-      }
-    }
+    byte[][] range = span(null, inputs);
+    byte[] lo = range[0];
+    byte[] hi = range[1];
     // Automatic level-0 compactions go to the base level (L1 unless level sizes are dynamic);
     // compactRange walks every level down one at a time.
     int out = level == 0 && !all ? baseLevel(v) : level + 1;
@@ -1217,33 +1210,17 @@ public final class LsmEngine implements StorageEngine {
    */
   private Compaction expand(
       Version v, int level, List<FileMeta> inputs, List<FileMeta> next, int out) {
-    byte[] lo = inputs.get(0).smallestKey();
-    byte[] hi = inputs.get(0).largestKey();
-    for (FileMeta f : next) {
-      if (Arrays.compareUnsigned(f.smallestKey(), lo) < 0) {
-        lo = f.smallestKey();
-      }
-      if (Arrays.compareUnsigned(f.largestKey(), hi) > 0) {
-        hi = f.largestKey();
-      }
-    }
-    List<FileMeta> expanded = v.overlapping(level, lo, hi);
+    byte[][] range = span(span(null, inputs.subList(0, 1)), next);
+    List<FileMeta> expanded = v.overlapping(level, range[0], range[1]);
     if (expanded.size() <= inputs.size()) {
       return new Compaction(level, inputs, next, out);
     }
-    byte[] elo = expanded.get(0).smallestKey();
-    byte[] ehi = expanded.get(0).largestKey();
+    byte[][] expandedRange = span(null, expanded);
     long bytes = 0;
     for (FileMeta f : expanded) {
       bytes += f.size();
-      if (Arrays.compareUnsigned(f.smallestKey(), elo) < 0) {
-        elo = f.smallestKey();
-      }
-      if (Arrays.compareUnsigned(f.largestKey(), ehi) > 0) {
-        ehi = f.largestKey();
-      }
     }
-    List<FileMeta> expandedNext = v.overlapping(out, elo, ehi);
+    List<FileMeta> expandedNext = v.overlapping(out, expandedRange[0], expandedRange[1]);
     for (FileMeta f : expandedNext) {
       bytes += f.size();
     }
@@ -1252,6 +1229,24 @@ public final class LsmEngine implements StorageEngine {
       return new Compaction(level, inputs, next, out);
     }
     return new Compaction(level, expanded, expandedNext, out);
+  }
+
+  /**
+   * The smallest and largest user key of {@code files} together with {@code range} ({@code {lo,
+   * hi}}, or null for none yet); {@code files} must not be empty when {@code range} is null.
+   */
+  private static byte[][] span(byte[][] range, List<FileMeta> files) {
+    byte[] lo = range == null ? files.get(0).smallestKey() : range[0];
+    byte[] hi = range == null ? files.get(0).largestKey() : range[1];
+    for (FileMeta f : files) {
+      if (Arrays.compareUnsigned(f.smallestKey(), lo) < 0) {
+        lo = f.smallestKey();
+      }
+      if (Arrays.compareUnsigned(f.largestKey(), hi) > 0) {
+        hi = f.largestKey();
+      }
+    }
+    return new byte[][] {lo, hi};
   }
 
   private void compactionTask() {
