@@ -131,15 +131,17 @@ public final class EngineReplicaStore implements ReplicaStore {
     return held == null ? record.version() : Math.max(record.version(), held.version());
   }
 
-  /** Which of {@code records} share their key with another of them (usually none). */
-  private static boolean[] sharedKeys(List<ReplicaRecord> records) {
-    boolean[] shared = new boolean[records.size()];
-    if (records.size() < 2) {
+  /** Which of {@code items} share their record's key with another of them (usually none). */
+  private static <T> boolean[] sharedKeys(
+      List<T> items, java.util.function.Function<T, ReplicaRecord> record) {
+    boolean[] shared = new boolean[items.size()];
+    if (items.size() < 2) {
       return shared;
     }
     java.util.Map<java.nio.ByteBuffer, Integer> first = new java.util.HashMap<>();
     for (int i = 0; i < shared.length; i++) {
-      Integer earlier = first.putIfAbsent(java.nio.ByteBuffer.wrap(records.get(i).key()), i);
+      byte[] key = record.apply(items.get(i)).key();
+      Integer earlier = first.putIfAbsent(java.nio.ByteBuffer.wrap(key), i);
       if (earlier != null) {
         shared[earlier] = true;
         shared[i] = true;
@@ -159,7 +161,7 @@ public final class EngineReplicaStore implements ReplicaStore {
     records.forEach(record -> add(batch, record));
     long ceiling = engine.versionCeiling();
     engine.write(batch);
-    boolean[] shared = sharedKeys(records);
+    boolean[] shared = sharedKeys(records, record -> record);
     long[] held = new long[records.size()];
     for (int i = 0; i < held.length; i++) {
       held[i] = heldVersion(records.get(i), ceiling, shared[i]);
@@ -401,9 +403,7 @@ public final class EngineReplicaStore implements ReplicaStore {
       }
       return;
     }
-    List<ReplicaRecord> records = new ArrayList<>(writes.size());
-    writes.forEach(write -> records.add(write.record));
-    boolean[] shared = sharedKeys(records);
+    boolean[] shared = sharedKeys(writes, write -> write.record);
     for (int i = 0; i < writes.size(); i++) {
       WriteOp write = writes.get(i);
       long held;
