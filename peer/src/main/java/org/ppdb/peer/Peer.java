@@ -560,9 +560,9 @@ public final class Peer implements AutoCloseable {
       Peer current = peer;
       if (current != null) {
         current.countReceived(message);
-        if (message instanceof DataMessage.Mutate mutate
-            && current.data.serveInline(from, mutate)) {
-          return; // a replica write, applied on this transport thread (ReplicaPath)
+        if ((message instanceof DataMessage.Mutate || message instanceof DataMessage.Read)
+            && current.data.serveInline(from, (DataMessage) message)) {
+          return; // a replica write or read, served on this transport thread (ReplicaPath)
         }
         current.loop.submit(core -> core.onStream(from, message, current.loop.nanoTime()));
       }
