@@ -412,6 +412,12 @@ final class PeerData implements PeerInfoSource, AutoCloseable {
         c -> local(LocalPath::reads) + local(LocalPath::writes));
     counter(
         registry,
+        "ppdb.data.local.ahead",
+        "This peer's own replica reads and writes done on the client's thread, ahead of the"
+            + " coordinator",
+        c -> local(LocalPath::readsAhead) + local(LocalPath::writesAhead));
+    counter(
+        registry,
         "ppdb.data.replica.inline",
         "Replica writes and reads served on the transport's event loop",
         c -> {

@@ -20,7 +20,8 @@ import org.ppdb.peer.resp.TopologyEntry;
 
 /**
  * Two in-process peers on loopback replicating every key (N = 3 over two members, QUORUM = both):
- * the other replica's part of each request runs on its transport's event loop, as /metrics counts.
+ * each request's own-replica part runs on the client's event loop ahead of the coordinator, and the
+ * other replica's part on its transport's event loop, as /metrics counts.
  */
 class PeerDataPathIT {
 
@@ -112,6 +113,7 @@ class PeerDataPathIT {
                   return client.get("probe").isPresent();
                 });
         double inlineBefore = sum(peers, "ppdb_data_replica_inline_total");
+        double aheadBefore = sum(peers, "ppdb_data_local_ahead_total");
 
         for (int i = 0; i < KEYS; i++) {
           client.put("key-" + i, "value-" + i);
@@ -120,10 +122,13 @@ class PeerDataPathIT {
           assertThat(client.get("key-" + i)).contains("value-" + i);
         }
 
-        // Every write and every read involves both replicas: the other replica's part runs on its
-        // transport event loop.
+        // Every write and every read involves both replicas: the coordinator's own part ahead on
+        // its client event loop, the other's on its transport event loop.
         assertThat(sum(peers, "ppdb_data_replica_inline_total") - inlineBefore)
             .as("replica writes and reads served on the transport loop")
+            .isGreaterThanOrEqualTo(2 * KEYS);
+        assertThat(sum(peers, "ppdb_data_local_ahead_total") - aheadBefore)
+            .as("own-replica writes and reads done ahead of the coordinator")
             .isGreaterThanOrEqualTo(2 * KEYS);
       }
     }

@@ -461,6 +461,18 @@ public final class NodeCore {
     return result;
   }
 
+  /**
+   * Writes a record this peer's replica already applied ({@link ReplicationCore#write(
+   * ReplicationCore.WrittenAhead, Consistency, long)}); completes with its version on the node's
+   * thread.
+   */
+  public CompletableFuture<Long> write(
+      ReplicationCore.WrittenAhead ahead, Consistency consistency, long nowNanos) {
+    CompletableFuture<Long> result = data(nowNanos).write(ahead, consistency, nowNanos);
+    drain();
+    return result;
+  }
+
   /** Writes a tombstone for {@code key}; completes with its version on the node's thread. */
   public CompletableFuture<Long> delete(byte[] key, Consistency consistency, long nowNanos) {
     CompletableFuture<Long> result = data(nowNanos).write(key, null, 0, consistency, nowNanos);

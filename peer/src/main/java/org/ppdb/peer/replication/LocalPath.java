@@ -53,6 +53,7 @@ public final class LocalPath {
   private final LongSupplier epochMillis;
   private final boolean inlineWrites;
   private final RoundBatcher<LocalWrite> writeRounds;
+  private final RoundBatcher<AheadWrite> aheadRounds;
 
   private final LongAdder writes = new LongAdder();
   private final LongAdder writesIndeterminate = new LongAdder();
@@ -61,6 +62,7 @@ public final class LocalPath {
   private final LongAdder restamped = new LongAdder();
   private final LongAdder fallbacks = new LongAdder();
   private final LongAdder readsAhead = new LongAdder();
+  private final LongAdder writesAhead = new LongAdder();
 
   /**
    * @param placement the node's latest placement ({@link ReplicationCore#localPlacement()}); null
@@ -86,6 +88,7 @@ public final class LocalPath {
     this.epochMillis = Objects.requireNonNull(epochMillis, "epochMillis");
     this.inlineWrites = inlineWrites;
     this.writeRounds = new RoundBatcher<>(currentLoop, GROUP_MAX, this::commit);
+    this.aheadRounds = new RoundBatcher<>(currentLoop, GROUP_MAX, this::commitAhead);
   }
 
   /** The coordinator's write, which a local write falls back to when the placement changed. */
@@ -94,6 +97,16 @@ public final class LocalPath {
     /** Writes through the node's coordinator, as if the local path had not been tried. */
     CompletionStage<Long> write(
         byte[] key, byte[] value, long expiresAtMillis, Consistency consistency);
+  }
+
+  /**
+   * The coordinator's write of a record this peer's replica already applied ({@link
+   * ReplicationCore#write(ReplicationCore.WrittenAhead, Consistency, long)}).
+   */
+  @FunctionalInterface
+  public interface AheadCoordinator {
+    /** Sends {@code ahead}'s record to the key's other replicas through the node's coordinator. */
+    CompletionStage<Long> write(ReplicationCore.WrittenAhead ahead, Consistency consistency);
   }
 
   /** Most writes one engine batch of an event loop carries. */
@@ -256,6 +269,14 @@ public final class LocalPath {
       write.future().completeExceptionally(e);
       return;
     }
+    relay(write, stage, applied);
+  }
+
+  /**
+   * Completes {@code write} with the coordinator's result {@code stage}; when this peer's engine
+   * took the write ({@code applied}), a definite refusal becomes indeterminate.
+   */
+  private void relay(LocalWrite write, CompletionStage<Long> stage, boolean applied) {
     stage.whenComplete(
         (version, error) -> {
           Throwable cause =
@@ -264,22 +285,131 @@ public final class LocalPath {
                   : error;
           if (cause == null) {
             write.future().complete(version);
-          } else if (applied
-              && (cause instanceof ReplicasUnavailableException
-                  || cause instanceof OverloadedException)) {
-            writesIndeterminate.increment();
-            write
-                .future()
-                .completeExceptionally(
-                    new RequestTimeoutException(
-                        true,
-                        write.consistency()
-                            + ": this peer's replica took it, then the ring changed and "
-                            + ReplicationCore.describe(cause)));
-          } else {
-            write.future().completeExceptionally(cause);
+            return;
           }
+          Throwable reported = applied ? afterApplied(cause, write.consistency()) : cause;
+          if (reported != cause) {
+            writesIndeterminate.increment();
+          }
+          write.future().completeExceptionally(reported);
         });
+  }
+
+  /**
+   * What to report for a write that failed with {@code cause} after this peer's store took it: a
+   * definite refusal (too few replicas, overload) becomes indeterminate, since the write is in this
+   * peer's store and may become visible; any other error is returned as it is.
+   */
+  public static Throwable afterApplied(Throwable cause, Consistency consistency) {
+    if (cause instanceof ReplicasUnavailableException || cause instanceof OverloadedException) {
+      return new RequestTimeoutException(
+          true,
+          consistency
+              + ": this peer's replica took it, but the coordinator refused: "
+              + ReplicationCore.describe(cause));
+    }
+    return cause;
+  }
+
+  /**
+   * Applies a write of {@code key} to this peer's own replica on the caller's thread, then hands it
+   * to the coordinator for the other replicas, with this replica's answer already taken: the
+   * write's own part skips the storage thread and the hand-offs to it and back ({@link #readAhead}
+   * does the same for reads). Returns the write's result, or {@code null} when this peer is not one
+   * of the key's replicas (or writes must not run here): the caller then goes to the coordinator as
+   * usual.
+   *
+   * <p>On an event loop, the writes of one round go to the engine as one batch ({@link
+   * RoundBatcher}), stamped by the peer's clock just before. A write of the batch that the engine
+   * already holds a newer version of is handed on as superseded, and the coordinator stamps it anew
+   * for every replica, as it does on any replica's {@code supersededBy} answer. Once the record is
+   * in this peer's store the write may become visible, so a definite refusal by the coordinator
+   * (the node is joining, too few replicas are reachable, overload) is reported as indeterminate.
+   * The placement is checked again at the commit: a key this peer stopped replicating meanwhile
+   * goes to the coordinator with nothing applied.
+   *
+   * @param value the value, or {@code null} for a tombstone
+   */
+  public CompletableFuture<Long> writeAhead(
+      byte[] key,
+      byte[] value,
+      long expiresAtMillis,
+      Consistency consistency,
+      Coordinator coordinator,
+      AheadCoordinator aheadCoordinator) {
+    if (!inlineWrites) {
+      return null;
+    }
+    LocalPlacement current = placement.get();
+    if (current == null || !current.isReplica(key)) {
+      return null;
+    }
+    AheadWrite write =
+        new AheadWrite(
+            new LocalWrite(
+                key,
+                value,
+                expiresAtMillis,
+                consistency,
+                coordinator,
+                new CompletableFuture<>(),
+                1),
+            aheadCoordinator);
+    aheadRounds.add(write);
+    return write.write().future();
+  }
+
+  private record AheadWrite(LocalWrite write, AheadCoordinator coordinator) {}
+
+  /** Applies {@code batch} as one engine batch, then hands each write to the coordinator. */
+  private void commitAhead(List<AheadWrite> batch) {
+    LocalPlacement current = placement.get();
+    List<AheadWrite> local = new ArrayList<>(batch.size());
+    for (AheadWrite ahead : batch) {
+      if (current != null && current.isReplica(ahead.write().key())) {
+        local.add(ahead);
+      } else {
+        fallBack(ahead.write(), false);
+      }
+    }
+    if (local.isEmpty()) {
+      return;
+    }
+    List<ReplicaRecord> records = new ArrayList<>(local.size());
+    for (AheadWrite ahead : local) {
+      records.add(ahead.write().record(clock.now()));
+    }
+    long[] held = null;
+    String error = null;
+    try {
+      held = store.writeAllNow(records);
+    } catch (RuntimeException e) {
+      error = ReplicationCore.describe(e);
+    }
+    for (int i = 0; i < records.size(); i++) {
+      ReplicaRecord record = records.get(i);
+      ReplicationCore.WrittenAhead written;
+      if (error != null) {
+        written = new ReplicationCore.WrittenAhead(record, 0, error);
+      } else {
+        // A newer version written by a later write of this same batch means this one simply lost
+        // to it (both are acknowledged, the later one wins): not superseded.
+        long h =
+            held[i] > record.version() && writtenInBatch(records, i, held[i])
+                ? record.version()
+                : held[i];
+        written = new ReplicationCore.WrittenAhead(record, h, null);
+      }
+      writesAhead.increment();
+      LocalWrite write = local.get(i).write();
+      CompletionStage<Long> stage;
+      try {
+        stage = local.get(i).coordinator().write(written, write.consistency());
+      } catch (RuntimeException e) {
+        stage = CompletableFuture.failedFuture(e);
+      }
+      relay(write, stage, error == null);
+    }
   }
 
   /**
@@ -334,6 +464,11 @@ public final class LocalPath {
     } catch (RuntimeException e) {
       return null;
     }
+  }
+
+  /** Writes this peer's replica applied ahead of the coordinator on this path. */
+  public long writesAhead() {
+    return writesAhead.sum();
   }
 
   /** Replica reads taken ahead of the coordinator on this path. */

@@ -18,7 +18,9 @@ import org.ppdb.peer.node.NodeLoop;
  * protocol) call it from their event loops.
  *
  * <p>Requests this peer answers alone (one replica: N = 1, a one-peer ring, reads at ONE from a
- * replica) are served on the caller's thread by a {@link LocalPath} when one is attached.
+ * replica) are served on the caller's thread by a {@link LocalPath} when one is attached; for the
+ * others, when this peer is one of the key's replicas, its own replica's read or write is done
+ * there too, ahead of the coordinator.
  *
  * <p>Cost: one hand-off to the node's queue per request, plus what the coordination costs. A full
  * node queue refuses the request at once with {@link OverloadedException} (backpressure: nothing
@@ -76,6 +78,9 @@ public final class ReplicatedKeyValueService implements KeyValueService {
     if (path != null) {
       CompletableFuture<Long> answered =
           path.tryWrite(key, value, expiresAtMillis, consistency, coordinator);
+      if (answered == null) {
+        answered = path.writeAhead(key, value, expiresAtMillis, consistency, coordinator, ahead);
+      }
       if (answered != null) {
         return answered;
       }
@@ -88,6 +93,9 @@ public final class ReplicatedKeyValueService implements KeyValueService {
     LocalPath path = local;
     if (path != null) {
       CompletableFuture<Long> answered = path.tryWrite(key, null, 0, consistency, coordinator);
+      if (answered == null) {
+        answered = path.writeAhead(key, null, 0, consistency, coordinator, ahead);
+      }
       if (answered != null) {
         return answered;
       }
@@ -100,6 +108,9 @@ public final class ReplicatedKeyValueService implements KeyValueService {
           value == null
               ? onNode((core, now) -> core.delete(key, consistency, now))
               : onNode((core, now) -> core.put(key, value, expiresAtMillis, consistency, now));
+
+  private final LocalPath.AheadCoordinator ahead =
+      (written, consistency) -> onNode((core, now) -> core.write(written, consistency, now));
 
   @Override
   public CompletionStage<ScanPage> scan(byte[] afterKey, int limit, Consistency consistency) {

@@ -359,7 +359,37 @@ public final class ReplicationCore {
     now = nowNanos;
     CompletableFuture<Long> future = new CompletableFuture<>();
     if (!refuseWhileJoining(future)) {
-      attemptWrite(key, value, expiresAtMillis, consistency, future, 1);
+      attemptWrite(key, value, expiresAtMillis, consistency, future, 1, null);
+    }
+    return future;
+  }
+
+  /**
+   * This peer's own replica's part of a write, done on the client's thread before the write reached
+   * the node ({@link LocalPath#writeAhead}): the record as stamped and applied, and the version the
+   * store held for its key afterwards ({@code held}), or the store's error ({@code error} non-null,
+   * nothing applied).
+   */
+  public record WrittenAhead(ReplicaRecord record, long held, String error) {
+    public WrittenAhead {
+      Objects.requireNonNull(record, "record");
+    }
+  }
+
+  /**
+   * Writes {@code ahead.record()} at {@code consistency} to the key's other replicas, counting
+   * {@code ahead} as this peer's acknowledgement if this peer is among the replicas the write goes
+   * to; completes with the write's version on the node's thread. A definite refusal (joining, too
+   * few replicas, overloaded) tells only that the other replicas were not asked: this peer's store
+   * already took the record.
+   */
+  public CompletableFuture<Long> write(WrittenAhead ahead, Consistency consistency, long nowNanos) {
+    now = nowNanos;
+    CompletableFuture<Long> future = new CompletableFuture<>();
+    if (!refuseWhileJoining(future)) {
+      ReplicaRecord record = ahead.record();
+      attemptWrite(
+          record.key(), record.value(), record.expiresAtMillis(), consistency, future, 1, ahead);
     }
     return future;
   }
@@ -391,7 +421,8 @@ public final class ReplicationCore {
       long expiresAtMillis,
       Consistency consistency,
       CompletableFuture<Long> future,
-      int attempt) {
+      int attempt,
+      WrittenAhead ahead) {
     List<NodeId> natural = readRing.replicasForKey(key);
     if (natural.isEmpty()) {
       counters.unavailable++;
@@ -432,26 +463,47 @@ public final class ReplicationCore {
               "coordinator has " + pending.size() + " requests in flight (the limit)"));
       return;
     }
-    long version = clock.now();
-    ReplicaRecord record =
-        value == null
-            ? ReplicaRecord.tombstone(key, version)
-            : new ReplicaRecord(key, value, version, expiresAtMillis);
+    ReplicaRecord record;
+    if (ahead != null) {
+      record = ahead.record();
+    } else {
+      long version = clock.now();
+      record =
+          value == null
+              ? ReplicaRecord.tombstone(key, version)
+              : new ReplicaRecord(key, value, version, expiresAtMillis);
+    }
     WritePending write =
         new WritePending(
             nextRequestId++, future, record, required, live.size(), consistency, attempt);
     register(write, config.requestTimeoutNanos());
+    boolean selfAhead = false;
     for (NodeId target : live) {
       InetSocketAddress address = addressOf(target);
       write.awaiting.add(address);
       if (target.equals(self)) {
-        long id = write.id;
-        store.write(
-            record, (held, error) -> onReply(selfAddress, ack(id, record.version(), held, error)));
+        if (ahead != null) {
+          selfAhead = true; // answered below, once every other replica has been sent the record
+        } else {
+          long id = write.id;
+          store.write(
+              record,
+              (held, error) -> onReply(selfAddress, ack(id, record.version(), held, error)));
+        }
       } else {
         send(address, new DataMessage.Mutate(write.id, record));
       }
     }
+    if (selfAhead) {
+      onReply(
+          selfAddress,
+          ahead.error() != null
+              ? new DataMessage.Ack(write.id, 0, ahead.error())
+              : ack(write.id, record.version(), ahead.held(), null));
+    }
+    // If this peer is no longer among the targets (the ring changed after the write was applied
+    // ahead), its copy stays as any replica's copy of a range that moved away: harmless under
+    // last-writer-wins, and the write still reaches every replica the ring names now.
   }
 
   static DataMessage.Ack ack(long requestId, long written, Long held, Throwable error) {
@@ -1180,7 +1232,8 @@ public final class ReplicationCore {
             record.expiresAtMillis(),
             consistency,
             future,
-            attempt + 1);
+            attempt + 1,
+            null);
         return;
       }
       if (ack.error() == null) {

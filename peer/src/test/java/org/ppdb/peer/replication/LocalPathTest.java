@@ -327,4 +327,129 @@ class LocalPathTest {
         .isInstanceOf(org.ppdb.peer.api.ReplicasUnavailableException.class);
     assertThat(memory.get(b("j"))).isNull();
   }
+
+  /** A coordinator that records what it was handed ahead and answers with {@code answer}. */
+  private final List<ReplicationCore.WrittenAhead> handedAhead = new ArrayList<>();
+
+  private LocalPath.AheadCoordinator aheadAnswering(CompletableFuture<Long> answer) {
+    return (written, consistency) -> {
+      handedAhead.add(written);
+      return answer;
+    };
+  }
+
+  @Test
+  void aReplicaWritesAheadOfTheCoordinatorInOneBatchPerRound() {
+    currentLoop = loop;
+    LocalPath path = path(true);
+    placement.set(placement(List.of(SELF, node(2), node(3)), 3, true, true));
+    CompletableFuture<Long> answer = new CompletableFuture<>();
+    LocalPath.AheadCoordinator ahead = aheadAnswering(answer);
+    CompletableFuture<Long> first =
+        path.writeAhead(b("k"), b("v1"), 0, Consistency.QUORUM, coordinator, ahead);
+    CompletableFuture<Long> second =
+        path.writeAhead(b("k"), b("v2"), 0, Consistency.QUORUM, coordinator, ahead);
+    CompletableFuture<Long> delete =
+        path.writeAhead(b("gone"), null, 0, Consistency.QUORUM, coordinator, ahead);
+    assertThat(handedAhead).as("nothing before the round ends").isEmpty();
+    runLoop();
+
+    assertThat(engineWrites).as("one engine batch").hasValue(1);
+    assertThat(handedAhead).hasSize(3);
+    ReplicationCore.WrittenAhead v1 = handedAhead.get(0);
+    ReplicationCore.WrittenAhead v2 = handedAhead.get(1);
+    assertThat(v2.record().version()).isGreaterThan(v1.record().version());
+    assertThat(v1.held())
+        .as("lost to a later write of the same batch: not superseded")
+        .isEqualTo(v1.record().version());
+    assertThat(v2.held()).isEqualTo(v2.record().version());
+    assertThat(handedAhead.get(2).record().tombstone()).isTrue();
+    Record stored = memory.getRecord(b("k"));
+    assertThat(stored.value()).isEqualTo(b("v2"));
+    assertThat(stored.version()).isEqualTo(v2.record().version());
+    assertThat(coordinated).as("nothing went the plain way").isEmpty();
+    assertThat(path.writesAhead()).isEqualTo(3);
+
+    assertThat(List.of(first, second, delete)).noneMatch(CompletableFuture::isDone);
+    answer.complete(7L);
+    assertThat(first.join()).as("the coordinator's answer").isEqualTo(7L);
+  }
+
+  @Test
+  void aStoredNewerVersionIsHandedOnAsSupersededAndANonReplicaIsNotTaken() {
+    LocalPath path = path(true);
+    placement.set(placement(List.of(SELF, node(2), node(3)), 3, true, true));
+    long future = clock.now() + (10_000L << 20);
+    memory.put(b("k"), b("from the future"), future);
+    LocalPath.AheadCoordinator ahead = aheadAnswering(CompletableFuture.completedFuture(1L));
+    path.writeAhead(b("k"), b("now"), 0, Consistency.QUORUM, coordinator, ahead).join();
+    assertThat(handedAhead.get(0).held()).isEqualTo(future);
+    assertThat(handedAhead.get(0).record().version()).isLessThan(future);
+
+    placement.set(placement(List.of(SELF, node(2), node(3)), 1, true, true));
+    TokenRing<NodeId> ring = placementRing(List.of(SELF, node(2), node(3)));
+    for (int i = 0; i < 50; i++) {
+      byte[] key = b("key" + i);
+      boolean mine = ring.replicasForKey(key).contains(SELF);
+      assertThat(path.writeAhead(key, b("v"), 0, Consistency.QUORUM, coordinator, ahead) != null)
+          .as("key%d", i)
+          .isEqualTo(mine);
+    }
+    placement.set(placement(List.of(SELF, node(2)), 2, false, true));
+    assertThat(path.writeAhead(b("k"), b("v"), 0, Consistency.ONE, coordinator, ahead))
+        .as("joining")
+        .isNull();
+    placement.set(placement(List.of(SELF, node(2)), 2, true, true));
+    assertThat(path(false).writeAhead(b("k"), b("v"), 0, Consistency.ONE, coordinator, ahead))
+        .as("log synced per write")
+        .isNull();
+  }
+
+  @Test
+  void aRefusalAfterTheWriteAheadIsIndeterminateAndAMovedKeyGoesThePlainWay() {
+    currentLoop = loop;
+    LocalPath path = path(true);
+    placement.set(placement(List.of(SELF, node(2)), 2, true, true));
+    LocalPath.AheadCoordinator refusing =
+        aheadAnswering(
+            CompletableFuture.failedFuture(
+                new org.ppdb.peer.api.ReplicasUnavailableException(Consistency.ALL, 2, 1)));
+    CompletableFuture<Long> refused =
+        path.writeAhead(b("k"), b("v"), 0, Consistency.ALL, coordinator, refusing);
+    runLoop();
+    assertThat(Futures.failure(refused))
+        .as("this peer's store holds it: the outcome is unknown")
+        .isInstanceOf(RequestTimeoutException.class)
+        .hasMessageContaining("replica took it")
+        .hasMessageContaining("not enough replicas");
+    assertThat(memory.get(b("k"))).isEqualTo(b("v"));
+    assertThat(path.writesIndeterminate()).isEqualTo(1);
+
+    // The key stops being this peer's before the round commits: nothing is applied here.
+    CompletableFuture<Long> moved =
+        path.writeAhead(b("j"), b("v"), 0, Consistency.ALL, coordinator, refusing);
+    placement.set(placement(List.of(SELF, node(2)), 2, false, true));
+    runLoop();
+    assertThat(moved.join()).isEqualTo(42L);
+    assertThat(coordinated).containsExactly("j");
+    assertThat(memory.get(b("j"))).isNull();
+  }
+
+  @Test
+  void anEngineFailureAheadIsHandedToTheCoordinatorAsThisReplicasError() {
+    LocalPath path = path(true);
+    placement.set(placement(List.of(SELF, node(2), node(3)), 3, true, true));
+    memory.close();
+    LocalPath.AheadCoordinator refusing =
+        aheadAnswering(
+            CompletableFuture.failedFuture(
+                new org.ppdb.peer.api.ReplicasUnavailableException(Consistency.QUORUM, 2, 1)));
+    Throwable failure =
+        Futures.failure(
+            path.writeAhead(b("k"), b("v"), 0, Consistency.QUORUM, coordinator, refusing));
+    assertThat(handedAhead.get(0).error()).isNotNull();
+    assertThat(failure)
+        .as("nothing was applied: the refusal stays definite")
+        .isInstanceOf(org.ppdb.peer.api.ReplicasUnavailableException.class);
+  }
 }

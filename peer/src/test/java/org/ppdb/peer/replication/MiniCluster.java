@@ -165,6 +165,7 @@ final class MiniCluster {
     final TreeMap<byte[], ReplicaRecord> records = new TreeMap<>(Arrays::compareUnsigned);
     final Node node;
     int reads;
+    int writes;
 
     TreeStore(Node node) {
       this.node = node;
@@ -188,6 +189,7 @@ final class MiniCluster {
 
     @Override
     public void write(ReplicaRecord record, BiConsumer<Long, Throwable> done) {
+      writes++;
       apply(record);
       long held = records.get(record.key()).version();
       later(() -> done.accept(held, null));

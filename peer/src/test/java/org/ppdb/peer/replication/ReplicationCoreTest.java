@@ -324,4 +324,55 @@ class ReplicationCoreTest {
     c.settle();
     assertThat(done(absent)).isEmpty();
   }
+
+  @Test
+  void aWriteAppliedAheadByTheCoordinatorsReplicaGoesOnlyToTheOthers() {
+    MiniCluster c = servingCluster(3); // N = 3: every node replicates every key
+    MiniCluster.Node coordinator = c.nodes.get(1);
+    ReplicaRecord record =
+        new ReplicaRecord(bytes("k"), bytes("v"), coordinator.core.clock().now(), 0);
+    coordinator.store.apply(record);
+    CompletableFuture<Long> write =
+        coordinator.core.write(
+            new ReplicationCore.WrittenAhead(record, record.version(), null),
+            Consistency.QUORUM,
+            c.now);
+    c.settle();
+    assertThat(done(write)).isEqualTo(record.version());
+    assertThat(coordinator.store.writes).as("its own store was not asked again").isZero();
+    assertThat(holders(c, "k")).isEqualTo(3);
+    assertThat(new String(read(c, 0, "k", Consistency.ALL).get().value(), StandardCharsets.UTF_8))
+        .isEqualTo("v");
+
+    // This replica held a newer version (a peer whose clock ran ahead wrote it): the write is
+    // stamped above it and sent to every replica, this one included.
+    long future = record.version() + (10_000L << 20);
+    ReplicaRecord newer = new ReplicaRecord(bytes("j"), bytes("from the future"), future, 0);
+    coordinator.store.apply(newer);
+    ReplicaRecord late =
+        new ReplicaRecord(bytes("j"), bytes("now"), coordinator.core.clock().now(), 0);
+    CompletableFuture<Long> restamped =
+        coordinator.core.write(
+            new ReplicationCore.WrittenAhead(late, future, null), Consistency.QUORUM, c.now);
+    c.settle();
+    assertThat(done(restamped)).isGreaterThan(future);
+    assertThat(coordinator.store.writes).as("the second attempt asks it like any replica").isOne();
+    assertThat(new String(read(c, 2, "j", Consistency.ALL).get().value(), StandardCharsets.UTF_8))
+        .isEqualTo("now");
+
+    // This replica's engine failed: the write still needs a quorum of the others.
+    ReplicaRecord failed =
+        new ReplicaRecord(bytes("f"), bytes("v"), coordinator.core.clock().now(), 0);
+    c.down.add(2);
+    CompletableFuture<Long> alone =
+        coordinator.core.write(
+            new ReplicationCore.WrittenAhead(failed, 0, "IOException: disk full"),
+            Consistency.QUORUM,
+            c.now);
+    c.settle();
+    c.advance(TimeUnit.SECONDS.toNanos(10));
+    assertThat(failure(alone))
+        .isInstanceOf(RequestTimeoutException.class)
+        .hasMessageContaining("1 of 2");
+  }
 }

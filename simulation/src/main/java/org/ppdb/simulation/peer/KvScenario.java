@@ -675,8 +675,8 @@ public final class KvScenario implements Scenario {
                 peerNode.call(
                     core ->
                         switch (request) {
-                          case PUT -> core.put(key, value, 0, level, localNanos);
-                          case DELETE -> core.delete(key, level, localNanos);
+                          case PUT -> write(peerNode, core, key, value, level, localNanos);
+                          case DELETE -> write(peerNode, core, key, null, level, localNanos);
                           case GET -> get(peerNode, core, key, level, localNanos);
                         },
                     out);
@@ -707,6 +707,53 @@ public final class KvScenario implements Scenario {
             new org.ppdb.peer.replication.ReplicationCore.LocalAnswer(node.readLocal(key)));
       }
       return core.get(key, level, localNanos);
+    }
+
+    /**
+     * A write as the production peer serves it: a coordinator that replicates the key applies it to
+     * its own store ahead of the node ({@code LocalPath.writeAhead}), and a definite refusal after
+     * that is indeterminate — here for keys whose last byte is even, like reads.
+     */
+    private static CompletableFuture<Long> write(
+        PeerSimNode node,
+        NodeCore core,
+        byte[] key,
+        byte[] value,
+        Consistency level,
+        long localNanos) {
+      ReplicationCore replication = core.replication();
+      org.ppdb.peer.replication.LocalPlacement placement =
+          replication == null ? null : replication.localPlacement();
+      if (placement == null
+          || !placement.isReplica(key)
+          || key.length == 0
+          || (key[key.length - 1] & 1) != 0) {
+        return value == null
+            ? core.delete(key, level, localNanos)
+            : core.put(key, value, 0, level, localNanos);
+      }
+      long version = replication.clock().now();
+      ReplicaRecord record =
+          value == null
+              ? ReplicaRecord.tombstone(key, version)
+              : new ReplicaRecord(key, value, version, 0);
+      long held = node.writeLocal(record);
+      CompletableFuture<Long> result = new CompletableFuture<>();
+      core.write(new ReplicationCore.WrittenAhead(record, held, null), level, localNanos)
+          .whenComplete(
+              (written, error) -> {
+                if (error == null) {
+                  result.complete(written);
+                } else {
+                  Throwable cause =
+                      error instanceof CompletionException && error.getCause() != null
+                          ? error.getCause()
+                          : error;
+                  result.completeExceptionally(
+                      org.ppdb.peer.replication.LocalPath.afterApplied(cause, level));
+                }
+              });
+      return result;
     }
 
     private void answer(Request request, Object result, Throwable error, Completion done) {

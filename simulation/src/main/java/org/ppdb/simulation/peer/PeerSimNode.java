@@ -89,6 +89,16 @@ final class PeerSimNode implements SimNode<Object>, NodeOutput {
     return disk.get(key);
   }
 
+  /**
+   * Applies {@code record} to this peer's store at once and returns the version the store then
+   * holds for its key: what the production peer's client thread writes ahead of its coordinator
+   * ({@code LocalPath.writeAhead}).
+   */
+  long writeLocal(org.ppdb.peer.replication.ReplicaRecord record) {
+    disk.apply(record);
+    return disk.get(record.key()).version();
+  }
+
   <T> T call(java.util.function.Function<NodeCore, T> request, SimNode.Outbox<Object> out) {
     this.out = out;
     return request.apply(core);
