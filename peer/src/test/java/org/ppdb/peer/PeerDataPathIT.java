@@ -3,7 +3,6 @@ package org.ppdb.peer;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.net.InetAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -12,7 +11,6 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.ppdb.peer.admin.AdminClient;
-import org.ppdb.peer.api.Consistency;
 import org.ppdb.peer.client.PpdbClient;
 import org.ppdb.peer.client.PpdbClientConfig;
 import org.ppdb.peer.discovery.SeedAddress;
@@ -28,33 +26,7 @@ class PeerDataPathIT {
   private static final int KEYS = 20;
 
   private static PeerConfig config(Path dir, List<SeedAddress> seeds) {
-    return new PeerConfig(
-        "data-path-it",
-        dir,
-        "127.0.0.1",
-        0,
-        null,
-        seeds,
-        List.of(),
-        false,
-        null,
-        InetAddress.getLoopbackAddress(),
-        0,
-        PeerConfig.NODE_QUEUE_CAPACITY_DEFAULT,
-        500,
-        new DataSettings(
-            3,
-            32,
-            Consistency.QUORUM,
-            DataSettings.StorageKind.MEMORY,
-            64L << 20,
-            DataSettings.WalSync.PERIODIC,
-            1_000,
-            org.ppdb.storage.Compression.NONE,
-            DataSettings.MEMTABLE_BYTES_DEFAULT,
-            null,
-            0,
-            null));
+    return TestPeerConfigs.inMemory("data-path-it", dir, seeds);
   }
 
   /** The value of counter {@code name} (no labels) in a Prometheus scrape, or -1. */

@@ -6,7 +6,6 @@ import static org.awaitility.Awaitility.await;
 import java.io.OutputStream;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.file.Path;
@@ -32,33 +31,7 @@ class PeerIT {
   }
 
   private static PeerConfig config(Path dir, List<SeedAddress> seeds) {
-    return new PeerConfig(
-        "peer-it",
-        dir,
-        "127.0.0.1",
-        0,
-        null,
-        seeds,
-        List.of(),
-        false,
-        null,
-        InetAddress.getLoopbackAddress(),
-        0,
-        PeerConfig.NODE_QUEUE_CAPACITY_DEFAULT,
-        500,
-        new DataSettings(
-            3,
-            32,
-            org.ppdb.peer.api.Consistency.QUORUM,
-            DataSettings.StorageKind.MEMORY,
-            64L << 20,
-            DataSettings.WalSync.PERIODIC,
-            1_000,
-            org.ppdb.storage.Compression.NONE,
-            DataSettings.MEMTABLE_BYTES_DEFAULT,
-            null,
-            0,
-            null));
+    return TestPeerConfigs.inMemory("peer-it", dir, seeds);
   }
 
   private static long alive(Peer peer) {
