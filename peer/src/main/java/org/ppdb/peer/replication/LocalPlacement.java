@@ -2,6 +2,7 @@ package org.ppdb.peer.replication;
 
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 import org.ppdb.peer.api.Consistency;
 import org.ppdb.peer.identity.NodeId;
 import org.ppdb.peer.ring.TokenRing;
@@ -28,9 +29,23 @@ public final class LocalPlacement {
   private final boolean serving;
   private final boolean noPendingReplicas;
   private final boolean soleMember;
+  private final Set<NodeId> unreachable;
 
   LocalPlacement(
       NodeId self, TokenRing<NodeId> readRing, boolean serving, boolean noPendingReplicas) {
+    this(self, readRing, serving, noPendingReplicas, Set.of());
+  }
+
+  /**
+   * @param unreachable the ring members gossip holds unreachable (dead, or not heard of)
+   */
+  LocalPlacement(
+      NodeId self,
+      TokenRing<NodeId> readRing,
+      boolean serving,
+      boolean noPendingReplicas,
+      Set<NodeId> unreachable) {
+    this.unreachable = Set.copyOf(unreachable);
     this.self = Objects.requireNonNull(self, "self");
     this.readRing = Objects.requireNonNull(readRing, "readRing");
     this.serving = serving;
@@ -63,6 +78,34 @@ public final class LocalPlacement {
     return !replicas.isEmpty()
         && consistency.required(replicas.size()) == 1
         && replicas.contains(self);
+  }
+
+  /**
+   * Whether a write of {@code key} may be applied to this peer's replica before the coordinator
+   * sees it ({@link LocalPath#writeAhead}): this peer serves and is one of the key's replicas, the
+   * ring is settled (no pending replica, no previous owner) and gossip holds every replica of the
+   * key reachable. The last condition keeps the coordinator from refusing such a write for want of
+   * replicas after this peer applied it: the write would then be indeterminate, present on this
+   * replica alone, and under clock skew its version could beat a later acknowledged write that
+   * reached a quorum without this replica.
+   */
+  public boolean writesAhead(byte[] key) {
+    if (!serving || !noPendingReplicas) {
+      return false;
+    }
+    if (soleMember) {
+      return true;
+    }
+    List<NodeId> replicas = readRing.replicasForKey(key);
+    if (!replicas.contains(self)) {
+      return false;
+    }
+    for (NodeId replica : replicas) {
+      if (unreachable.contains(replica)) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** Whether this peer serves and is one of {@code key}'s natural replicas (the ones reads ask). */

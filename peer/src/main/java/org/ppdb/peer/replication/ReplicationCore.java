@@ -4,6 +4,7 @@ import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -298,12 +299,20 @@ public final class ReplicationCore {
   }
 
   private void publishPlacement() {
+    Set<NodeId> unreachable = new HashSet<>();
+    for (NodeId id : readRing.members()) {
+      RingMember member = members.get(id);
+      if (!id.equals(self) && (member == null || !member.reachable())) {
+        unreachable.add(id);
+      }
+    }
     placement =
         new LocalPlacement(
             self,
             readRing,
             state == RingMetadata.State.NORMAL,
-            fullRing == readRing && previousRing == null);
+            fullRing == readRing && previousRing == null,
+            unreachable);
   }
 
   /**

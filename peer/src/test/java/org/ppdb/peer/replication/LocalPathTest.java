@@ -406,6 +406,42 @@ class LocalPathTest {
   }
 
   @Test
+  void noWriteIsTakenAheadWhileAReplicaOfItsKeyIsUnreachableOrTheRingIsUnsettled() {
+    LocalPath path = path(true);
+    LocalPath.AheadCoordinator ahead = aheadAnswering(CompletableFuture.completedFuture(1L));
+    List<NodeId> members = List.of(SELF, node(2), node(3), node(4));
+    Map<NodeId, long[]> tokens = new TreeMap<>();
+    for (NodeId member : members) {
+      tokens.put(member, KeyHash.tokensFor(member.toBytes(), 8));
+    }
+    TokenRing<NodeId> ring = TokenRing.of(tokens, 3);
+    placement.set(new LocalPlacement(SELF, ring, true, true, java.util.Set.of(node(4))));
+    int taken = 0;
+    int refused = 0;
+    for (int i = 0; i < 100; i++) {
+      byte[] key = b("key" + i);
+      List<NodeId> replicas = ring.replicasForKey(key);
+      boolean expected = replicas.contains(SELF) && !replicas.contains(node(4));
+      CompletableFuture<Long> write =
+          path.writeAhead(key, b("v"), 0, Consistency.QUORUM, coordinator, ahead);
+      assertThat(write != null).as("key%d, replicas %s", i, replicas).isEqualTo(expected);
+      taken += expected ? 1 : 0;
+      refused += replicas.contains(SELF) && !expected ? 1 : 0;
+    }
+    assertThat(taken).as("keys whose replicas are all reachable").isPositive();
+    assertThat(refused).as("keys of this peer with the unreachable replica").isPositive();
+    assertThat(handedAhead).as("each taken write applied and handed on").hasSize(taken);
+    assertThat(coordinated).as("nothing else went anywhere").isEmpty();
+
+    placement.set(new LocalPlacement(SELF, ring, true, /* noPending */ false, java.util.Set.of()));
+    for (int i = 0; i < 100; i++) {
+      assertThat(path.writeAhead(b("key" + i), b("v"), 0, Consistency.QUORUM, coordinator, ahead))
+          .as("a member joining")
+          .isNull();
+    }
+  }
+
+  @Test
   void aRefusalAfterTheWriteAheadIsIndeterminateAndAMovedKeyGoesThePlainWay() {
     currentLoop = loop;
     LocalPath path = path(true);

@@ -375,4 +375,21 @@ class ReplicationCoreTest {
         .isInstanceOf(RequestTimeoutException.class)
         .hasMessageContaining("1 of 2");
   }
+
+  @Test
+  void thePlacementAllowsWritesAheadOnlyWhileEveryReplicaIsReachable() {
+    MiniCluster c = servingCluster(3); // N = 3: every node replicates every key
+    LocalPlacement before = c.nodes.get(0).core.localPlacement();
+    assertThat(before.writesAhead(bytes("k"))).isTrue();
+    c.down.add(2);
+    c.nodes.get(2).knownDead = true;
+    c.gossip();
+    LocalPlacement after = c.nodes.get(0).core.localPlacement();
+    assertThat(after.isReplica(bytes("k"))).isTrue();
+    assertThat(after.writesAhead(bytes("k"))).as("a replica of the key is dead").isFalse();
+    c.down.remove(2);
+    c.nodes.get(2).knownDead = false;
+    c.gossip();
+    assertThat(c.nodes.get(0).core.localPlacement().writesAhead(bytes("k"))).isTrue();
+  }
 }

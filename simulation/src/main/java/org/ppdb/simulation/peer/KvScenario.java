@@ -725,7 +725,7 @@ public final class KvScenario implements Scenario {
       org.ppdb.peer.replication.LocalPlacement placement =
           replication == null ? null : replication.localPlacement();
       if (placement == null
-          || !placement.isReplica(key)
+          || !placement.writesAhead(key)
           || key.length == 0
           || (key[key.length - 1] & 1) != 0) {
         return value == null
