@@ -320,15 +320,15 @@ public final class LocalPath {
    * usual.
    *
    * <p>On an event loop, the writes of one round go to the engine as one batch ({@link
-   * RoundBatcher}), stamped by the peer's clock just before. Only while the ring is settled and
-   * every replica of the key is reachable ({@link LocalPlacement#writesAhead}); otherwise the write
-   * takes the usual way, so that a refusal for want of replicas finds nothing applied. A write of
-   * the batch that the engine already holds a newer version of is handed on as superseded, and the
-   * coordinator stamps it anew for every replica, as it does on any replica's {@code supersededBy}
-   * answer. Once the record is in this peer's store the write may become visible, so a definite
-   * refusal by the coordinator (the node is joining, too few replicas are reachable, overload) is
-   * reported as indeterminate. The placement is checked again at the commit: a key this peer
-   * stopped replicating meanwhile goes to the coordinator with nothing applied.
+   * RoundBatcher}), stamped by the peer's clock just before. Only while every replica of the key is
+   * reachable ({@link LocalPlacement#writesAhead}); otherwise the write takes the usual way, so
+   * that a refusal for want of replicas finds nothing applied. A write of the batch that the engine
+   * already holds a newer version of is handed on as superseded, and the coordinator stamps it anew
+   * for every replica, as it does on any replica's {@code supersededBy} answer. Once the record is
+   * in this peer's store the write may become visible, so a definite refusal by the coordinator
+   * (the node is joining, too few replicas are reachable, overload) is reported as indeterminate.
+   * The placement is checked again at the commit: a key this peer stopped replicating meanwhile
+   * goes to the coordinator with nothing applied.
    *
    * @param value the value, or {@code null} for a tombstone
    */

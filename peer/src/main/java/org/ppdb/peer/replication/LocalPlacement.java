@@ -37,7 +37,8 @@ public final class LocalPlacement {
   }
 
   /**
-   * @param unreachable the ring members gossip holds unreachable (dead, or not heard of)
+   * @param unreachable the members with a ring place (serving or joining) that gossip holds
+   *     unreachable (dead, or no longer reported)
    */
   LocalPlacement(
       NodeId self,
@@ -82,21 +83,19 @@ public final class LocalPlacement {
 
   /**
    * Whether a write of {@code key} may be applied to this peer's replica before the coordinator
-   * sees it ({@link LocalPath#writeAhead}): this peer serves and is one of the key's replicas, the
-   * ring is settled (no pending replica, no previous owner) and gossip holds every replica of the
-   * key reachable. The last condition keeps the coordinator from refusing such a write for want of
-   * replicas after this peer applied it: the write would then be indeterminate, present on this
-   * replica alone, and under clock skew its version could beat a later acknowledged write that
-   * reached a quorum without this replica.
+   * sees it ({@link LocalPath#writeAhead}): this peer serves and is one of the key's replicas,
+   * gossip holds every replica of the key reachable, and while the ring changes (a member joining,
+   * or the grace period of a completed join, when the coordinator also writes to pending and
+   * previous replicas this placement does not name) every member is reachable. That keeps the
+   * coordinator from refusing such a write for want of replicas after this peer applied it: the
+   * write would then be indeterminate and present on this replica alone, and under clock skew its
+   * version could beat a later acknowledged write that reached a quorum without this replica.
    */
   public boolean writesAhead(byte[] key) {
-    if (!serving || !noPendingReplicas) {
+    if (!serving || (!noPendingReplicas && !unreachable.isEmpty())) {
       return false;
     }
-    if (soleMember) {
-      return true;
-    }
-    List<NodeId> replicas = readRing.replicasForKey(key);
+    List<NodeId> replicas = soleMember ? List.of(self) : readRing.replicasForKey(key);
     if (!replicas.contains(self)) {
       return false;
     }

@@ -300,10 +300,9 @@ public final class ReplicationCore {
 
   private void publishPlacement() {
     Set<NodeId> unreachable = new HashSet<>();
-    for (NodeId id : readRing.members()) {
-      RingMember member = members.get(id);
-      if (!id.equals(self) && (member == null || !member.reachable())) {
-        unreachable.add(id);
+    for (RingMember member : members.values()) {
+      if (member.ring() != null && !member.reachable()) {
+        unreachable.add(member.id());
       }
     }
     placement =
