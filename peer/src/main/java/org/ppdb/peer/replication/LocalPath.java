@@ -10,6 +10,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.BiPredicate;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 import org.ppdb.peer.api.Consistency;
@@ -131,18 +132,36 @@ public final class LocalPath {
       long expiresAtMillis,
       Consistency consistency,
       Coordinator coordinator) {
+    LocalWrite write =
+        firstAttempt(
+            LocalPlacement::writesLocally, key, value, expiresAtMillis, consistency, coordinator);
+    if (write == null) {
+      return null;
+    }
+    writeRounds.add(write);
+    return write.future;
+  }
+
+  /**
+   * The first attempt of a write of {@code key} on this path, or {@code null} when writes must not
+   * run here or the current placement does not {@code allow} the key.
+   */
+  private LocalWrite firstAttempt(
+      BiPredicate<LocalPlacement, byte[]> allow,
+      byte[] key,
+      byte[] value,
+      long expiresAtMillis,
+      Consistency consistency,
+      Coordinator coordinator) {
     if (!inlineWrites) {
       return null;
     }
     LocalPlacement current = placement.get();
-    if (current == null || !current.writesLocally(key)) {
+    if (current == null || !allow.test(current, key)) {
       return null;
     }
-    LocalWrite write =
-        new LocalWrite(
-            key, value, expiresAtMillis, consistency, coordinator, new CompletableFuture<>(), 1);
-    writeRounds.add(write);
-    return write.future;
+    return new LocalWrite(
+        key, value, expiresAtMillis, consistency, coordinator, new CompletableFuture<>(), 1);
   }
 
   private record LocalWrite(
@@ -339,24 +358,13 @@ public final class LocalPath {
       Consistency consistency,
       Coordinator coordinator,
       AheadCoordinator aheadCoordinator) {
-    if (!inlineWrites) {
+    LocalWrite first =
+        firstAttempt(
+            LocalPlacement::writesAhead, key, value, expiresAtMillis, consistency, coordinator);
+    if (first == null) {
       return null;
     }
-    LocalPlacement current = placement.get();
-    if (current == null || !current.writesAhead(key)) {
-      return null;
-    }
-    AheadWrite write =
-        new AheadWrite(
-            new LocalWrite(
-                key,
-                value,
-                expiresAtMillis,
-                consistency,
-                coordinator,
-                new CompletableFuture<>(),
-                1),
-            aheadCoordinator);
+    AheadWrite write = new AheadWrite(first, aheadCoordinator);
     aheadRounds.add(write);
     return write.write().future();
   }
