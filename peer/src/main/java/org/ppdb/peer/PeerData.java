@@ -436,6 +436,11 @@ final class PeerData implements PeerInfoSource, AutoCloseable {
         c -> c.counters().overloaded());
     counter(
         registry,
+        "ppdb.data.versions.rejected",
+        "Writes refused for their client version (not a version, or too far ahead of our clock)",
+        c -> c.counters().versionsRejected());
+    counter(
+        registry,
         "ppdb.data.read.repairs",
         "Stale replicas repaired by reads",
         c -> c.counters().readRepairs());

@@ -6,7 +6,10 @@ package org.ppdb.peer.api;
  * effect. Storage errors that are not one of these kinds arrive as the engine's own exceptions.
  */
 public abstract sealed class KeyValueException extends RuntimeException
-    permits ReplicasUnavailableException, RequestTimeoutException, OverloadedException {
+    permits ReplicasUnavailableException,
+        RequestTimeoutException,
+        OverloadedException,
+        VersionRejectedException {
   KeyValueException(String message) {
     super(message, null, false, false);
   }

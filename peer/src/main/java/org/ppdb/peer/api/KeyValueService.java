@@ -49,6 +49,29 @@ public interface KeyValueService {
   CompletionStage<Long> delete(byte[] key, Consistency consistency);
 
   /**
+   * Writes {@code key -> value} ({@code value} null: a tombstone) with the version its client
+   * stamped it with, expiring at {@code expiresAtMillis} (0 for never), and completes with the
+   * version it was written with once {@code consistency} is satisfied. {@code version} 0 means
+   * none: the service stamps the write, as {@link #put} and {@link #delete} do.
+   *
+   * <p>Client versions: a client that stamps every write from one clock that never goes back (its
+   * own hybrid logical clock, {@link org.ppdb.peer.clock.HybridClock} laid out as {@link
+   * org.ppdb.peer.clock.HlcTimestamp}) orders its writes whichever peers coordinate them. With
+   * server stamps, two writes of one client through two coordinators are ordered by those peers'
+   * clocks, and an earlier write that timed out (indeterminate) can win over a later acknowledged
+   * one when its coordinator's clock is ahead. The coordinator's clock moves past the client's
+   * version, so the writes it stamps later are newer. When a replica already holds a newer version
+   * of the key, the coordinator stamps the write anew above it, as for any write: an acknowledged
+   * write is never hidden by an older acknowledged one.
+   *
+   * <p>A version that is not positive, or more than {@link
+   * org.ppdb.peer.clock.HybridClock#CLIENT_AHEAD_MAX_MILLIS} ahead of the coordinator's clock,
+   * fails the stage with {@link VersionRejectedException}: nothing is written.
+   */
+  CompletionStage<Long> writeVersioned(
+      byte[] key, byte[] value, long expiresAtMillis, long version, Consistency consistency);
+
+  /**
    * Up to {@code limit} live keys greater than {@code afterKey} ({@code null}: from the first key),
    * ascending. Pages are read from a point-in-time view per call; keys written or deleted between
    * calls may or may not appear, but a key present for the whole scan is returned exactly once.

@@ -101,6 +101,40 @@ public final class LocalKeyValueService implements KeyValueService {
         });
   }
 
+  /**
+   * Writes with the client's {@code version} as given (0: a fresh one from the version source).
+   * There is no clock here to bound it by; a version that is not positive is refused. As in every
+   * engine, the newest version of a key wins, so a version below the stored one is written but
+   * stays hidden.
+   */
+  @Override
+  public CompletionStage<Long> writeVersioned(
+      byte[] key, byte[] value, long expiresAtMillis, long version, Consistency consistency) {
+    if (version == 0) {
+      return value == null
+          ? delete(key, consistency)
+          : put(key, value, expiresAtMillis, consistency);
+    }
+    if (version < 0) {
+      return CompletableFuture.failedFuture(
+          new VersionRejectedException(
+              "version " + version + " is not a version (expected: a positive 64-bit version)"));
+    }
+    if (expiresAtMillis < 0) {
+      throw new IllegalArgumentException(
+          "expiresAtMillis: " + expiresAtMillis + " (expected: >= 0)");
+    }
+    return run(
+        () -> {
+          if (value == null) {
+            engine.delete(key, version);
+          } else {
+            engine.put(key, value, version, expiresAtMillis);
+          }
+          return version;
+        });
+  }
+
   @Override
   public CompletionStage<ScanPage> scan(byte[] afterKey, int limit, Consistency consistency) {
     if (limit < 1 || limit > SCAN_LIMIT_MAX) {

@@ -105,6 +105,56 @@ public final class HybridClock {
     return last | writerTag;
   }
 
+  /**
+   * Most milliseconds a client's version may be ahead of this peer's physical clock ({@link
+   * #acceptClientVersion}): generous for clocks that disagree by seconds, but it refuses a broken
+   * clock's versions, or nanoseconds since 1970 sent as a version (decades ahead in this layout),
+   * which would otherwise pin a key above every later write.
+   */
+  public static final long CLIENT_AHEAD_MAX_MILLIS = 60_000;
+
+  /**
+   * Takes a version a client stamped its own write with (client versions: a client that stamps its
+   * writes from one monotonic clock orders them whichever peers coordinate them, as a peer's clock
+   * orders the writes it coordinates). The clock moves past it, like {@link #observe(long)}, so the
+   * writes this peer stamps later are newer. Returns {@code version}.
+   *
+   * @throws IllegalArgumentException if {@code version} is not positive or is more than {@link
+   *     #CLIENT_AHEAD_MAX_MILLIS} ahead of this peer's physical clock
+   */
+  public synchronized long acceptClientVersion(long version) {
+    String problem = clientVersionProblem(version);
+    if (problem != null) {
+      throw new IllegalArgumentException(problem);
+    }
+    observe(version);
+    return version;
+  }
+
+  /**
+   * Why {@link #acceptClientVersion} would refuse {@code version} now, or {@code null} if it would
+   * take it.
+   */
+  public synchronized String clientVersionProblem(long version) {
+    if (version <= 0) {
+      return "version " + version + " is not a version (expected: a positive 64-bit HLC version)";
+    }
+    long physical = HlcTimestamp.physicalFromEpochMillis(physicalMillis.getAsLong());
+    long aheadMillis = HlcTimestamp.physicalOf(version) - physical;
+    if (aheadMillis > CLIENT_AHEAD_MAX_MILLIS) {
+      return "version "
+          + version
+          + " ("
+          + HlcTimestamp.format(version)
+          + ") is "
+          + aheadMillis
+          + " ms ahead of this peer's clock (at most "
+          + CLIENT_AHEAD_MAX_MILLIS
+          + " ms)";
+    }
+    return null;
+  }
+
   /** The next value after {@code hlc} (no writer tag): counter + 1, or the next millisecond. */
   private static long increment(long hlc) {
     long logical = HlcTimestamp.logicalOf(hlc);

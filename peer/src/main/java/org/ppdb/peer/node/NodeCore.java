@@ -473,6 +473,24 @@ public final class NodeCore {
     return result;
   }
 
+  /**
+   * Writes {@code key -> value} (value null: a tombstone) with its client's version (0: this peer's
+   * clock stamps it), as {@link ReplicationCore#write(byte[], byte[], long, long, Consistency,
+   * long)}; completes with the version written on the node's thread.
+   */
+  public CompletableFuture<Long> writeVersioned(
+      byte[] key,
+      byte[] value,
+      long expiresAtMillis,
+      long clientVersion,
+      Consistency consistency,
+      long nowNanos) {
+    CompletableFuture<Long> result =
+        data(nowNanos).write(key, value, expiresAtMillis, clientVersion, consistency, nowNanos);
+    drain();
+    return result;
+  }
+
   /** Writes a tombstone for {@code key}; completes with its version on the node's thread. */
   public CompletableFuture<Long> delete(byte[] key, Consistency consistency, long nowNanos) {
     CompletableFuture<Long> result = data(nowNanos).write(key, null, 0, consistency, nowNanos);

@@ -97,7 +97,11 @@ public final class LocalPath {
   public interface Coordinator {
     /** Writes through the node's coordinator, as if the local path had not been tried. */
     CompletionStage<Long> write(
-        byte[] key, byte[] value, long expiresAtMillis, Consistency consistency);
+        byte[] key,
+        byte[] value,
+        long expiresAtMillis,
+        long clientVersion,
+        Consistency consistency);
   }
 
   /**
@@ -124,17 +128,27 @@ public final class LocalPath {
    * write is applied at once.
    *
    * @param value the value, or {@code null} for a tombstone
+   * @param clientVersion the version the client stamped the write with, 0 for none (this peer's
+   *     clock stamps it); a version the clock would refuse goes to the coordinator, which refuses
+   *     it
    * @param coordinator where the write goes if the placement changes before it is applied
    */
   public CompletableFuture<Long> tryWrite(
       byte[] key,
       byte[] value,
       long expiresAtMillis,
+      long clientVersion,
       Consistency consistency,
       Coordinator coordinator) {
     LocalWrite write =
         firstAttempt(
-            LocalPlacement::writesLocally, key, value, expiresAtMillis, consistency, coordinator);
+            LocalPlacement::writesLocally,
+            key,
+            value,
+            expiresAtMillis,
+            clientVersion,
+            consistency,
+            coordinator);
     if (write == null) {
       return null;
     }
@@ -151,9 +165,13 @@ public final class LocalPath {
       byte[] key,
       byte[] value,
       long expiresAtMillis,
+      long clientVersion,
       Consistency consistency,
       Coordinator coordinator) {
     if (!inlineWrites) {
+      return null;
+    }
+    if (clientVersion != 0 && clock.clientVersionProblem(clientVersion) != null) {
       return null;
     }
     LocalPlacement current = placement.get();
@@ -161,21 +179,39 @@ public final class LocalPath {
       return null;
     }
     return new LocalWrite(
-        key, value, expiresAtMillis, consistency, coordinator, new CompletableFuture<>(), 1);
+        key,
+        value,
+        expiresAtMillis,
+        clientVersion,
+        consistency,
+        coordinator,
+        new CompletableFuture<>(),
+        1);
   }
 
+  /**
+   * A write on this path; {@code clientVersion} is its client's version (0: none) until it is
+   * stamped anew above a newer stored version.
+   */
   private record LocalWrite(
       byte[] key,
       byte[] value,
       long expiresAtMillis,
+      long clientVersion,
       Consistency consistency,
       Coordinator coordinator,
       CompletableFuture<Long> future,
       int attempt) {
 
+    /** The next attempt, stamped by the clock (which observed the newer stored version). */
     LocalWrite again() {
       return new LocalWrite(
-          key, value, expiresAtMillis, consistency, coordinator, future, attempt + 1);
+          key, value, expiresAtMillis, 0, consistency, coordinator, future, attempt + 1);
+    }
+
+    /** The write's version now: its client's, or a fresh one from {@code clock}. */
+    long stamp(HybridClock clock) {
+      return clientVersion != 0 ? clock.acceptClientVersion(clientVersion) : clock.now();
     }
 
     ReplicaRecord record(long version) {
@@ -205,7 +241,7 @@ public final class LocalPath {
     }
     List<ReplicaRecord> records = new ArrayList<>(local.size());
     for (LocalWrite write : local) {
-      records.add(write.record(clock.now()));
+      records.add(write.record(write.stamp(clock)));
     }
     long[] held;
     try {
@@ -283,7 +319,12 @@ public final class LocalPath {
       stage =
           write
               .coordinator()
-              .write(write.key(), write.value(), write.expiresAtMillis(), write.consistency());
+              .write(
+                  write.key(),
+                  write.value(),
+                  write.expiresAtMillis(),
+                  write.clientVersion(),
+                  write.consistency());
     } catch (RuntimeException e) {
       write.future().completeExceptionally(e);
       return;
@@ -339,28 +380,36 @@ public final class LocalPath {
    * usual.
    *
    * <p>On an event loop, the writes of one round go to the engine as one batch ({@link
-   * RoundBatcher}), stamped by the peer's clock just before. Only while every replica of the key is
-   * reachable ({@link LocalPlacement#writesAhead}); otherwise the write takes the usual way, so
-   * that a refusal for want of replicas finds nothing applied. A write of the batch that the engine
-   * already holds a newer version of is handed on as superseded, and the coordinator stamps it anew
-   * for every replica, as it does on any replica's {@code supersededBy} answer. Once the record is
-   * in this peer's store the write may become visible, so a definite refusal by the coordinator
-   * (the node is joining, too few replicas are reachable, overload) is reported as indeterminate.
-   * The placement is checked again at the commit: a key this peer stopped replicating meanwhile
-   * goes to the coordinator with nothing applied.
+   * RoundBatcher}), stamped just before (by the client's version, or the peer's clock). Only while
+   * every replica of the key is reachable ({@link LocalPlacement#writesAhead}); otherwise the write
+   * takes the usual way, so that a refusal for want of replicas finds nothing applied. A write of
+   * the batch that the engine already holds a newer version of is handed on as superseded, and the
+   * coordinator stamps it anew for every replica, as it does on any replica's {@code supersededBy}
+   * answer. Once the record is in this peer's store the write may become visible, so a definite
+   * refusal by the coordinator (the node is joining, too few replicas are reachable, overload) is
+   * reported as indeterminate. The placement is checked again at the commit: a key this peer
+   * stopped replicating meanwhile goes to the coordinator with nothing applied.
    *
    * @param value the value, or {@code null} for a tombstone
+   * @param clientVersion the client's version of the write, 0 for none, as in {@link #tryWrite}
    */
   public CompletableFuture<Long> writeAhead(
       byte[] key,
       byte[] value,
       long expiresAtMillis,
+      long clientVersion,
       Consistency consistency,
       Coordinator coordinator,
       AheadCoordinator aheadCoordinator) {
     LocalWrite first =
         firstAttempt(
-            LocalPlacement::writesAhead, key, value, expiresAtMillis, consistency, coordinator);
+            LocalPlacement::writesAhead,
+            key,
+            value,
+            expiresAtMillis,
+            clientVersion,
+            consistency,
+            coordinator);
     if (first == null) {
       return null;
     }
@@ -387,7 +436,7 @@ public final class LocalPath {
     }
     List<ReplicaRecord> records = new ArrayList<>(local.size());
     for (AheadWrite ahead : local) {
-      records.add(ahead.write().record(clock.now()));
+      records.add(ahead.write().record(ahead.write().stamp(clock)));
     }
     long[] held = null;
     String error = null;

@@ -70,6 +70,18 @@ public final class ReplicatedKeyValueService implements KeyValueService {
   @Override
   public CompletionStage<Long> put(
       byte[] key, byte[] value, long expiresAtMillis, Consistency consistency) {
+    java.util.Objects.requireNonNull(value, "value");
+    return writeVersioned(key, value, expiresAtMillis, 0, consistency);
+  }
+
+  @Override
+  public CompletionStage<Long> delete(byte[] key, Consistency consistency) {
+    return writeVersioned(key, null, 0, 0, consistency);
+  }
+
+  @Override
+  public CompletionStage<Long> writeVersioned(
+      byte[] key, byte[] value, long expiresAtMillis, long version, Consistency consistency) {
     if (expiresAtMillis < 0) {
       throw new IllegalArgumentException(
           "expiresAtMillis: " + expiresAtMillis + " (expected: >= 0)");
@@ -77,37 +89,23 @@ public final class ReplicatedKeyValueService implements KeyValueService {
     LocalPath path = local;
     if (path != null) {
       CompletableFuture<Long> answered =
-          path.tryWrite(key, value, expiresAtMillis, consistency, coordinator);
+          path.tryWrite(key, value, expiresAtMillis, version, consistency, coordinator);
       if (answered == null) {
-        answered = path.writeAhead(key, value, expiresAtMillis, consistency, coordinator, ahead);
+        answered =
+            path.writeAhead(key, value, expiresAtMillis, version, consistency, coordinator, ahead);
       }
       if (answered != null) {
         return answered;
       }
     }
-    return onNode((core, now) -> core.put(key, value, expiresAtMillis, consistency, now));
-  }
-
-  @Override
-  public CompletionStage<Long> delete(byte[] key, Consistency consistency) {
-    LocalPath path = local;
-    if (path != null) {
-      CompletableFuture<Long> answered = path.tryWrite(key, null, 0, consistency, coordinator);
-      if (answered == null) {
-        answered = path.writeAhead(key, null, 0, consistency, coordinator, ahead);
-      }
-      if (answered != null) {
-        return answered;
-      }
-    }
-    return onNode((core, now) -> core.delete(key, consistency, now));
+    return coordinator.write(key, value, expiresAtMillis, version, consistency);
   }
 
   private final LocalPath.Coordinator coordinator =
-      (key, value, expiresAtMillis, consistency) ->
-          value == null
-              ? onNode((core, now) -> core.delete(key, consistency, now))
-              : onNode((core, now) -> core.put(key, value, expiresAtMillis, consistency, now));
+      (key, value, expiresAtMillis, version, consistency) ->
+          onNode(
+              (core, now) ->
+                  core.writeVersioned(key, value, expiresAtMillis, version, consistency, now));
 
   private final LocalPath.AheadCoordinator ahead =
       (written, consistency) -> onNode((core, now) -> core.write(written, consistency, now));

@@ -24,6 +24,7 @@ import org.ppdb.peer.api.ReplicasUnavailableException;
 import org.ppdb.peer.api.RequestTimeoutException;
 import org.ppdb.peer.api.ScanPage;
 import org.ppdb.peer.api.StoredValue;
+import org.ppdb.peer.api.VersionRejectedException;
 import org.ppdb.peer.clock.HlcTimestamp;
 import org.ppdb.peer.clock.HybridClock;
 import org.ppdb.peer.identity.NodeId;
@@ -364,10 +365,35 @@ public final class ReplicationCore {
    */
   public CompletableFuture<Long> write(
       byte[] key, byte[] value, long expiresAtMillis, Consistency consistency, long nowNanos) {
+    return write(key, value, expiresAtMillis, 0, consistency, nowNanos);
+  }
+
+  /**
+   * Writes {@code key -> value} (value null: a tombstone) at {@code consistency} with the version
+   * its client stamped it with ({@code clientVersion}; 0: stamped by this peer's clock), as {@link
+   * org.ppdb.peer.api.KeyValueService#writeVersioned} describes; completes with the version written
+   * on the node's thread. A client version the clock refuses fails the write with {@link
+   * VersionRejectedException} before anything is sent.
+   */
+  public CompletableFuture<Long> write(
+      byte[] key,
+      byte[] value,
+      long expiresAtMillis,
+      long clientVersion,
+      Consistency consistency,
+      long nowNanos) {
     now = nowNanos;
     CompletableFuture<Long> future = new CompletableFuture<>();
+    if (clientVersion != 0) {
+      String problem = clock.clientVersionProblem(clientVersion);
+      if (problem != null) {
+        counters.versionsRejected++;
+        future.completeExceptionally(new VersionRejectedException(problem));
+        return future;
+      }
+    }
     if (!refuseWhileJoining(future)) {
-      attemptWrite(key, value, expiresAtMillis, consistency, future, 1, null);
+      attemptWrite(key, value, expiresAtMillis, consistency, future, 1, clientVersion, null);
     }
     return future;
   }
@@ -397,7 +423,7 @@ public final class ReplicationCore {
     if (!refuseWhileJoining(future)) {
       ReplicaRecord record = ahead.record();
       attemptWrite(
-          record.key(), record.value(), record.expiresAtMillis(), consistency, future, 1, ahead);
+          record.key(), record.value(), record.expiresAtMillis(), consistency, future, 1, 0, ahead);
     }
     return future;
   }
@@ -430,6 +456,7 @@ public final class ReplicationCore {
       Consistency consistency,
       CompletableFuture<Long> future,
       int attempt,
+      long clientVersion,
       WrittenAhead ahead) {
     List<NodeId> natural = readRing.replicasForKey(key);
     if (natural.isEmpty()) {
@@ -475,7 +502,9 @@ public final class ReplicationCore {
     if (ahead != null) {
       record = ahead.record();
     } else {
-      long version = clock.now();
+      // A client's version (checked by write) moves the clock past it; a restamp (attempt > 1)
+      // takes the clock's, which observed the newer version a replica held.
+      long version = clientVersion != 0 ? clock.acceptClientVersion(clientVersion) : clock.now();
       record =
           value == null
               ? ReplicaRecord.tombstone(key, version)
@@ -1241,6 +1270,7 @@ public final class ReplicationCore {
             consistency,
             future,
             attempt + 1,
+            0,
             null);
         return;
       }
@@ -1586,9 +1616,15 @@ public final class ReplicationCore {
     long streamFailures;
     long speculativeReads;
     long restamped;
+    long versionsRejected;
 
     public long restamped() {
       return restamped;
+    }
+
+    /** Writes refused for their client version ({@link VersionRejectedException}). */
+    public long versionsRejected() {
+      return versionsRejected;
     }
 
     public long speculativeReads() {

@@ -222,6 +222,14 @@ final class ServerCluster implements AutoCloseable {
     }
 
     @Override
+    public CompletionStage<Long> writeVersioned(
+        byte[] key, byte[] value, long expiresAtMillis, long version, Consistency consistency) {
+      return track(
+          consistency,
+          () -> target.writeVersioned(key, value, expiresAtMillis, version, consistency));
+    }
+
+    @Override
     public CompletionStage<ScanPage> scan(byte[] afterKey, int limit, Consistency consistency) {
       return target.scan(afterKey, limit, consistency);
     }

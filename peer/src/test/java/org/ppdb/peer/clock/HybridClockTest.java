@@ -109,4 +109,43 @@ class HybridClockTest {
     assertThat(Long.toHexString(version)).isEqualTo("2b470678000053a");
     assertThat(HlcTimestamp.format(version)).isEqualTo("2025-11-21T08:00:00Z+5@3a");
   }
+
+  @Test
+  void aClientVersionIsTakenAsItIsAndLaterLocalVersionsExceedIt() {
+    HybridClock peer = new HybridClock(() -> T0, 1, 1_000);
+    HybridClock client = new HybridClock(() -> T0 + 5_000, 9, 1_000); // 5 s ahead
+    long stamped = client.now();
+    assertThat(peer.clientVersionProblem(stamped)).isNull();
+    assertThat(peer.acceptClientVersion(stamped)).isEqualTo(stamped);
+    assertThat(peer.now()).isGreaterThan(stamped);
+    assertThat(peer.skewWarnings()).isEqualTo(1); // counted like a remote clock ahead
+
+    // Behind this peer's clock is fine too: the version stays the client's.
+    HybridClock late = new HybridClock(() -> T0 - 60_000, 3, 1_000);
+    long old = late.now();
+    assertThat(peer.acceptClientVersion(old)).isEqualTo(old);
+  }
+
+  @Test
+  void aClientVersionNotPositiveOrTooFarAheadIsRefusedAndLeavesTheClockAlone() {
+    HybridClock peer = new HybridClock(() -> T0, 1, 1_000);
+    long before = peer.now();
+    long farAhead =
+        new HybridClock(() -> T0 + HybridClock.CLIENT_AHEAD_MAX_MILLIS + 1, 2, 1_000).now();
+    long justInside =
+        new HybridClock(() -> T0 + HybridClock.CLIENT_AHEAD_MAX_MILLIS, 2, 1_000).now();
+    // Nanoseconds since 1970 read as this layout: decades ahead.
+    long nanos = T0 * 1_000_000;
+
+    assertThat(peer.clientVersionProblem(0)).contains("not a version");
+    assertThat(peer.clientVersionProblem(-5)).contains("not a version");
+    assertThat(peer.clientVersionProblem(farAhead)).contains("ms ahead of this peer's clock");
+    assertThat(peer.clientVersionProblem(nanos)).contains("ms ahead of this peer's clock");
+    assertThatThrownBy(() -> peer.acceptClientVersion(farAhead))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("at most 60000 ms");
+    long after = peer.now();
+    assertThat(HlcTimestamp.instantOf(after)).isEqualTo(HlcTimestamp.instantOf(before));
+    assertThat(peer.clientVersionProblem(justInside)).isNull();
+  }
 }

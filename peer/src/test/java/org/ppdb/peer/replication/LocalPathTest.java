@@ -45,7 +45,7 @@ class LocalPathTest {
   private Executor currentLoop; // null: the caller is not on an event loop
   private final List<String> coordinated = new ArrayList<>();
   private final LocalPath.Coordinator coordinator =
-      (key, value, expiresAtMillis, consistency) -> {
+      (key, value, expiresAtMillis, version, consistency) -> {
         coordinated.add(new String(key, StandardCharsets.UTF_8));
         return CompletableFuture.completedFuture(42L);
       };
@@ -102,7 +102,7 @@ class LocalPathTest {
   @Test
   void theOnlyReplicaWritesAndReadsOnTheCallersThread() {
     LocalPath path = path(true);
-    CompletableFuture<Long> write = path.tryWrite(b("k"), b("v"), 0, Consistency.QUORUM, null);
+    CompletableFuture<Long> write = path.tryWrite(b("k"), b("v"), 0, 0, Consistency.QUORUM, null);
     assertThat(write).isCompleted();
     long version = write.join();
     Record stored = memory.getRecord(b("k"));
@@ -114,7 +114,7 @@ class LocalPathTest {
     assertThat(read.get().value()).isEqualTo(b("v"));
     assertThat(read.get().version()).isEqualTo(version);
 
-    CompletableFuture<Long> delete = path.tryWrite(b("k"), null, 0, Consistency.QUORUM, null);
+    CompletableFuture<Long> delete = path.tryWrite(b("k"), null, 0, 0, Consistency.QUORUM, null);
     assertThat(delete.join()).isGreaterThan(version);
     assertThat(path.tryRead(b("k"), Consistency.QUORUM).join()).isEmpty();
     assertThat(path.writes()).isEqualTo(2);
@@ -124,8 +124,8 @@ class LocalPathTest {
   @Test
   void expiredValuesReadAsAbsent() {
     LocalPath path = path(true);
-    path.tryWrite(b("gone"), b("v"), NOW_MILLIS - 1, Consistency.ONE, null).join();
-    path.tryWrite(b("kept"), b("v"), NOW_MILLIS + 60_000, Consistency.ONE, null).join();
+    path.tryWrite(b("gone"), b("v"), NOW_MILLIS - 1, 0, Consistency.ONE, null).join();
+    path.tryWrite(b("kept"), b("v"), NOW_MILLIS + 60_000, 0, Consistency.ONE, null).join();
     assertThat(path.tryRead(b("gone"), Consistency.ONE).join()).isEmpty();
     assertThat(path.tryRead(b("kept"), Consistency.ONE).join().get().expiresAtMillis())
         .isEqualTo(NOW_MILLIS + 60_000);
@@ -137,10 +137,10 @@ class LocalPathTest {
     LocalPath path = path(true);
     List<CompletableFuture<Long>> writes = new ArrayList<>();
     for (int i = 0; i < 5; i++) {
-      writes.add(path.tryWrite(b("k" + i), b("v" + i), 0, Consistency.QUORUM, null));
+      writes.add(path.tryWrite(b("k" + i), b("v" + i), 0, 0, Consistency.QUORUM, null));
     }
     // The same key twice in one round: the later write wins, and neither is stamped anew.
-    writes.add(path.tryWrite(b("k0"), b("later"), 0, Consistency.QUORUM, null));
+    writes.add(path.tryWrite(b("k0"), b("later"), 0, 0, Consistency.QUORUM, null));
     assertThat(writes).noneMatch(CompletableFuture::isDone);
     assertThat(loopTasks).as("one commit task per round").hasSize(1);
     assertThat(engineWrites).hasValue(0);
@@ -163,7 +163,7 @@ class LocalPathTest {
     LocalPath path = path(true);
     List<CompletableFuture<Long>> writes = new ArrayList<>();
     for (int i = 0; i < LocalPath.GROUP_MAX + 3; i++) {
-      writes.add(path.tryWrite(b("k" + i), b("v"), 0, Consistency.ONE, null));
+      writes.add(path.tryWrite(b("k" + i), b("v"), 0, 0, Consistency.ONE, null));
     }
     assertThat(writes.subList(0, LocalPath.GROUP_MAX)).allMatch(CompletableFuture::isDone);
     assertThat(writes.subList(LocalPath.GROUP_MAX, writes.size()))
@@ -178,7 +178,7 @@ class LocalPathTest {
     LocalPath path = path(true);
     long ahead = clock.now() + (10_000L << 20); // written by a peer whose clock ran 10 s ahead
     memory.put(b("k"), b("from the future"), ahead);
-    long version = path.tryWrite(b("k"), b("now"), 0, Consistency.QUORUM, null).join();
+    long version = path.tryWrite(b("k"), b("now"), 0, 0, Consistency.QUORUM, null).join();
     assertThat(version).isGreaterThan(ahead);
     assertThat(memory.get(b("k"))).isEqualTo(b("now"));
     assertThat(path.restamped()).isEqualTo(1);
@@ -192,7 +192,7 @@ class LocalPathTest {
     duringEngineWrite =
         () -> placement.set(placement(List.of(SELF, node(2)), 1, true, /* noPending */ false));
     CompletableFuture<Long> write =
-        path.tryWrite(b("k"), b("v"), 0, Consistency.QUORUM, coordinator);
+        path.tryWrite(b("k"), b("v"), 0, 0, Consistency.QUORUM, coordinator);
     assertThat(write.join()).isEqualTo(42L);
     assertThat(coordinated).containsExactly("k");
     assertThat(path.fallbacks()).isEqualTo(1);
@@ -203,7 +203,8 @@ class LocalPathTest {
   void aPlacementChangeBeforeTheRoundCommitsHandsTheWritesToTheCoordinator() {
     currentLoop = loop;
     LocalPath path = path(true);
-    CompletableFuture<Long> write = path.tryWrite(b("k"), b("v"), 0, Consistency.ONE, coordinator);
+    CompletableFuture<Long> write =
+        path.tryWrite(b("k"), b("v"), 0, 0, Consistency.ONE, coordinator);
     placement.set(placement(List.of(SELF), 1, true, false));
     runLoop();
     assertThat(write.join()).isEqualTo(42L);
@@ -215,27 +216,27 @@ class LocalPathTest {
   void requestsThatNeedOtherReplicasAreNotTaken() {
     LocalPath path = path(true);
     placement.set(placement(List.of(SELF, node(2), node(3)), 3, true, true));
-    assertThat(path.tryWrite(b("k"), b("v"), 0, Consistency.ONE, coordinator)).isNull();
+    assertThat(path.tryWrite(b("k"), b("v"), 0, 0, Consistency.ONE, coordinator)).isNull();
     assertThat(path.tryRead(b("k"), Consistency.QUORUM)).isNull();
     assertThat(path.tryRead(b("k"), Consistency.ONE))
         .as("a replica answers ONE itself")
         .isNotNull();
 
     placement.set(placement(List.of(SELF), 1, false, true));
-    assertThat(path.tryWrite(b("k"), b("v"), 0, Consistency.ONE, coordinator))
+    assertThat(path.tryWrite(b("k"), b("v"), 0, 0, Consistency.ONE, coordinator))
         .as("joining")
         .isNull();
     assertThat(path.tryRead(b("k"), Consistency.ONE)).isNull();
 
     placement.set(placement(List.of(SELF), 1, true, false));
-    assertThat(path.tryWrite(b("k"), b("v"), 0, Consistency.ONE, coordinator))
+    assertThat(path.tryWrite(b("k"), b("v"), 0, 0, Consistency.ONE, coordinator))
         .as("a pending replica")
         .isNull();
     assertThat(path.tryRead(b("k"), Consistency.QUORUM)).isNotNull();
 
     placement.set(null);
     assertThat(path.tryRead(b("k"), Consistency.ONE)).as("starting").isNull();
-    assertThat(path(false).tryWrite(b("k"), b("v"), 0, Consistency.ONE, coordinator))
+    assertThat(path(false).tryWrite(b("k"), b("v"), 0, 0, Consistency.ONE, coordinator))
         .as("log synced per write")
         .isNull();
     assertThat(engineWrites).hasValue(0);
@@ -250,7 +251,8 @@ class LocalPathTest {
     for (int i = 0; i < 200; i++) {
       byte[] key = b("key" + i);
       boolean mine = ring.replicasForKey(key).get(0).equals(SELF);
-      CompletableFuture<Long> write = path.tryWrite(key, b("v"), 0, Consistency.ALL, coordinator);
+      CompletableFuture<Long> write =
+          path.tryWrite(key, b("v"), 0, 0, Consistency.ALL, coordinator);
       assertThat(write != null).as("key%d local", i).isEqualTo(mine);
       local += mine ? 1 : 0;
     }
@@ -269,7 +271,8 @@ class LocalPathTest {
   void anEngineFailureIsIndeterminateForWritesAndAFailureForReads() {
     LocalPath path = path(true);
     memory.close();
-    Throwable write = Futures.failure(path.tryWrite(b("k"), b("v"), 0, Consistency.QUORUM, null));
+    Throwable write =
+        Futures.failure(path.tryWrite(b("k"), b("v"), 0, 0, Consistency.QUORUM, null));
     assertThat(write).isInstanceOf(RequestTimeoutException.class);
     assertThat(((RequestTimeoutException) write).write()).isTrue();
     assertThat(write.getMessage()).contains("1 replicas failed");
@@ -303,13 +306,13 @@ class LocalPathTest {
   void aRefusalAfterTheLocalWriteIsIndeterminateButBeforeItIsDefinite() {
     LocalPath path = path(true);
     LocalPath.Coordinator refusing =
-        (key, value, expiresAtMillis, consistency) ->
+        (key, value, expiresAtMillis, version, consistency) ->
             CompletableFuture.failedFuture(
                 new org.ppdb.peer.api.ReplicasUnavailableException(consistency, 2, 1));
     duringEngineWrite =
         () -> placement.set(placement(List.of(SELF, node(2)), 1, true, /* noPending */ false));
     Throwable afterWrite =
-        Futures.failure(path.tryWrite(b("k"), b("v"), 0, Consistency.QUORUM, refusing));
+        Futures.failure(path.tryWrite(b("k"), b("v"), 0, 0, Consistency.QUORUM, refusing));
     assertThat(afterWrite)
         .as("this peer's store holds it: the outcome is unknown")
         .isInstanceOf(RequestTimeoutException.class);
@@ -319,7 +322,7 @@ class LocalPathTest {
     currentLoop = loop;
     placement.set(placement(List.of(SELF), 1, true, true));
     CompletableFuture<Long> beforeWrite =
-        path.tryWrite(b("j"), b("v"), 0, Consistency.QUORUM, refusing);
+        path.tryWrite(b("j"), b("v"), 0, 0, Consistency.QUORUM, refusing);
     placement.set(placement(List.of(SELF), 1, true, false));
     runLoop();
     assertThat(Futures.failure(beforeWrite))
@@ -346,11 +349,11 @@ class LocalPathTest {
     CompletableFuture<Long> answer = new CompletableFuture<>();
     LocalPath.AheadCoordinator ahead = aheadAnswering(answer);
     CompletableFuture<Long> first =
-        path.writeAhead(b("k"), b("v1"), 0, Consistency.QUORUM, coordinator, ahead);
+        path.writeAhead(b("k"), b("v1"), 0, 0, Consistency.QUORUM, coordinator, ahead);
     CompletableFuture<Long> second =
-        path.writeAhead(b("k"), b("v2"), 0, Consistency.QUORUM, coordinator, ahead);
+        path.writeAhead(b("k"), b("v2"), 0, 0, Consistency.QUORUM, coordinator, ahead);
     CompletableFuture<Long> delete =
-        path.writeAhead(b("gone"), null, 0, Consistency.QUORUM, coordinator, ahead);
+        path.writeAhead(b("gone"), null, 0, 0, Consistency.QUORUM, coordinator, ahead);
     assertThat(handedAhead).as("nothing before the round ends").isEmpty();
     runLoop();
 
@@ -382,7 +385,7 @@ class LocalPathTest {
     long future = clock.now() + (10_000L << 20);
     memory.put(b("k"), b("from the future"), future);
     LocalPath.AheadCoordinator ahead = aheadAnswering(CompletableFuture.completedFuture(1L));
-    path.writeAhead(b("k"), b("now"), 0, Consistency.QUORUM, coordinator, ahead).join();
+    path.writeAhead(b("k"), b("now"), 0, 0, Consistency.QUORUM, coordinator, ahead).join();
     assertThat(handedAhead.get(0).held()).isEqualTo(future);
     assertThat(handedAhead.get(0).record().version()).isLessThan(future);
 
@@ -391,16 +394,16 @@ class LocalPathTest {
     for (int i = 0; i < 50; i++) {
       byte[] key = b("key" + i);
       boolean mine = ring.replicasForKey(key).contains(SELF);
-      assertThat(path.writeAhead(key, b("v"), 0, Consistency.QUORUM, coordinator, ahead) != null)
+      assertThat(path.writeAhead(key, b("v"), 0, 0, Consistency.QUORUM, coordinator, ahead) != null)
           .as("key%d", i)
           .isEqualTo(mine);
     }
     placement.set(placement(List.of(SELF, node(2)), 2, false, true));
-    assertThat(path.writeAhead(b("k"), b("v"), 0, Consistency.ONE, coordinator, ahead))
+    assertThat(path.writeAhead(b("k"), b("v"), 0, 0, Consistency.ONE, coordinator, ahead))
         .as("joining")
         .isNull();
     placement.set(placement(List.of(SELF, node(2)), 2, true, true));
-    assertThat(path(false).writeAhead(b("k"), b("v"), 0, Consistency.ONE, coordinator, ahead))
+    assertThat(path(false).writeAhead(b("k"), b("v"), 0, 0, Consistency.ONE, coordinator, ahead))
         .as("log synced per write")
         .isNull();
   }
@@ -423,7 +426,7 @@ class LocalPathTest {
       List<NodeId> replicas = ring.replicasForKey(key);
       boolean expected = replicas.contains(SELF) && !replicas.contains(node(4));
       CompletableFuture<Long> write =
-          path.writeAhead(key, b("v"), 0, Consistency.QUORUM, coordinator, ahead);
+          path.writeAhead(key, b("v"), 0, 0, Consistency.QUORUM, coordinator, ahead);
       assertThat(write != null).as("key%d, replicas %s", i, replicas).isEqualTo(expected);
       taken += expected ? 1 : 0;
       refused += replicas.contains(SELF) && !expected ? 1 : 0;
@@ -436,13 +439,14 @@ class LocalPathTest {
     // While the ring changes, the coordinator also writes to replicas this placement does not
     // name: no write goes ahead unless every member is reachable.
     placement.set(new LocalPlacement(SELF, ring, true, /* noPending */ false, java.util.Set.of()));
-    assertThat(path.writeAhead(b("key0"), b("v"), 0, Consistency.ONE, coordinator, ahead))
+    assertThat(path.writeAhead(b("key0"), b("v"), 0, 0, Consistency.ONE, coordinator, ahead))
         .as("ring changing, every member reachable")
         .isNotNull();
     placement.set(
         new LocalPlacement(SELF, ring, true, /* noPending */ false, java.util.Set.of(node(9))));
     for (int i = 0; i < 100; i++) {
-      assertThat(path.writeAhead(b("key" + i), b("v"), 0, Consistency.QUORUM, coordinator, ahead))
+      assertThat(
+              path.writeAhead(b("key" + i), b("v"), 0, 0, Consistency.QUORUM, coordinator, ahead))
           .as("ring changing, a joining member unreachable")
           .isNull();
     }
@@ -458,7 +462,7 @@ class LocalPathTest {
             CompletableFuture.failedFuture(
                 new org.ppdb.peer.api.ReplicasUnavailableException(Consistency.ALL, 2, 1)));
     CompletableFuture<Long> refused =
-        path.writeAhead(b("k"), b("v"), 0, Consistency.ALL, coordinator, refusing);
+        path.writeAhead(b("k"), b("v"), 0, 0, Consistency.ALL, coordinator, refusing);
     runLoop();
     assertThat(Futures.failure(refused))
         .as("this peer's store holds it: the outcome is unknown")
@@ -470,7 +474,7 @@ class LocalPathTest {
 
     // The key stops being this peer's before the round commits: nothing is applied here.
     CompletableFuture<Long> moved =
-        path.writeAhead(b("j"), b("v"), 0, Consistency.ALL, coordinator, refusing);
+        path.writeAhead(b("j"), b("v"), 0, 0, Consistency.ALL, coordinator, refusing);
     placement.set(placement(List.of(SELF, node(2)), 2, false, true));
     runLoop();
     assertThat(moved.join()).isEqualTo(42L);
@@ -489,10 +493,58 @@ class LocalPathTest {
                 new org.ppdb.peer.api.ReplicasUnavailableException(Consistency.QUORUM, 2, 1)));
     Throwable failure =
         Futures.failure(
-            path.writeAhead(b("k"), b("v"), 0, Consistency.QUORUM, coordinator, refusing));
+            path.writeAhead(b("k"), b("v"), 0, 0, Consistency.QUORUM, coordinator, refusing));
     assertThat(handedAhead.get(0).error()).isNotNull();
     assertThat(failure)
         .as("nothing was applied: the refusal stays definite")
         .isInstanceOf(org.ppdb.peer.api.ReplicasUnavailableException.class);
+  }
+
+  @Test
+  void aClientsVersionStampsTheWriteOnBothPathsAndOneTooFarAheadGoesToTheCoordinator() {
+    LocalPath path = path(true);
+    long client = new org.ppdb.peer.clock.HybridClock(() -> NOW_MILLIS - 5_000, 3, 1_000).now();
+    assertThat(path.tryWrite(b("k"), b("v"), 0, client, Consistency.QUORUM, null).join())
+        .isEqualTo(client);
+    assertThat(memory.getRecord(b("k")).version()).isEqualTo(client);
+
+    // A stored version above the client's: stamped anew above it by the peer's clock.
+    long newer = path.tryWrite(b("k"), b("newer"), 0, 0, Consistency.QUORUM, null).join();
+    long stale = new org.ppdb.peer.clock.HybridClock(() -> NOW_MILLIS - 9_000, 3, 1_000).now();
+    long written = path.tryWrite(b("k"), b("last"), 0, stale, Consistency.QUORUM, null).join();
+    assertThat(written).isGreaterThan(newer);
+    assertThat(memory.getRecord(b("k")).value()).isEqualTo(b("last"));
+    assertThat(path.restamped()).isEqualTo(1);
+
+    long farAhead =
+        new org.ppdb.peer.clock.HybridClock(
+                () -> NOW_MILLIS + org.ppdb.peer.clock.HybridClock.CLIENT_AHEAD_MAX_MILLIS + 1,
+                3,
+                1_000)
+            .now();
+    assertThat(path.tryWrite(b("k"), b("v"), 0, farAhead, Consistency.QUORUM, coordinator))
+        .as("the coordinator refuses it")
+        .isNull();
+
+    currentLoop = loop;
+    placement.set(placement(List.of(SELF, node(2), node(3)), 3, true, true));
+    CompletableFuture<Long> answer = new CompletableFuture<>();
+    long aheadVersion = new org.ppdb.peer.clock.HybridClock(() -> NOW_MILLIS, 4, 1_000).now();
+    path.writeAhead(
+        b("a"), b("v"), 0, aheadVersion, Consistency.QUORUM, coordinator, aheadAnswering(answer));
+    runLoop();
+    assertThat(handedAhead).hasSize(1);
+    assertThat(handedAhead.get(0).record().version()).isEqualTo(aheadVersion);
+    assertThat(memory.getRecord(b("a")).version()).isEqualTo(aheadVersion);
+    assertThat(
+            path.writeAhead(
+                b("a"),
+                b("v"),
+                0,
+                farAhead,
+                Consistency.QUORUM,
+                coordinator,
+                aheadAnswering(answer)))
+        .isNull();
   }
 }

@@ -376,6 +376,57 @@ class ReplicationCoreTest {
         .hasMessageContaining("1 of 2");
   }
 
+  private static CompletableFuture<Long> versioned(
+      MiniCluster c, int coordinator, String key, String value, long version) {
+    CompletableFuture<Long> write =
+        c.nodes
+            .get(coordinator)
+            .core
+            .write(bytes(key), bytes(value), 0, version, Consistency.QUORUM, c.now);
+    c.settle();
+    return write;
+  }
+
+  @Test
+  void aWriteKeepsItsClientsVersionUnlessAReplicaHoldsANewerOneAndFarFutureVersionsAreRefused() {
+    MiniCluster c = servingCluster(3);
+    MiniCluster.Node coordinator = c.nodes.get(0);
+    // A client whose clock runs 3 s ahead of the peers': its version is the write's.
+    long ahead = new org.ppdb.peer.clock.HybridClock(() -> c.millis + 3_000, 5, 1_000).now();
+    assertThat(done(versioned(c, 0, "k", "client", ahead))).isEqualTo(ahead);
+    Optional<StoredValue> read = read(c, 1, "k", Consistency.ALL);
+    assertThat(read.get().version()).isEqualTo(ahead);
+    assertThat(coordinator.core.clock().now())
+        .as("the coordinator's clock moved past it")
+        .isGreaterThan(ahead);
+
+    // A client version below the one the replicas hold: stamped anew above it, and it wins.
+    long behind = new org.ppdb.peer.clock.HybridClock(() -> c.millis - 60_000, 5, 1_000).now();
+    long restamped = done(versioned(c, 1, "k", "later", behind));
+    assertThat(restamped).isGreaterThan(ahead);
+    assertThat(new String(read(c, 2, "k", Consistency.ALL).get().value(), StandardCharsets.UTF_8))
+        .isEqualTo("later");
+
+    // Too far ahead (or not a version): refused before anything is sent.
+    int sent = coordinator.sent;
+    long farAhead =
+        new org.ppdb.peer.clock.HybridClock(
+                () -> c.millis + org.ppdb.peer.clock.HybridClock.CLIENT_AHEAD_MAX_MILLIS + 1_000,
+                5,
+                1_000)
+            .now();
+    assertThat(failure(versioned(c, 0, "k", "poison", farAhead)))
+        .isInstanceOf(org.ppdb.peer.api.VersionRejectedException.class)
+        .hasMessageContaining("ahead of this peer's clock");
+    assertThat(failure(versioned(c, 0, "k", "poison", -1)))
+        .isInstanceOf(org.ppdb.peer.api.VersionRejectedException.class)
+        .hasMessageContaining("not a version");
+    assertThat(coordinator.sent).isEqualTo(sent);
+    assertThat(coordinator.core.counters().versionsRejected()).isEqualTo(2);
+    assertThat(new String(read(c, 0, "k", Consistency.ALL).get().value(), StandardCharsets.UTF_8))
+        .isEqualTo("later");
+  }
+
   @Test
   void thePlacementAllowsWritesAheadOnlyWhileEveryReplicaIsReachable() {
     MiniCluster c = servingCluster(3); // N = 3: every node replicates every key

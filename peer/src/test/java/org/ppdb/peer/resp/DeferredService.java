@@ -81,6 +81,13 @@ final class DeferredService implements KeyValueService {
   }
 
   @Override
+  public CompletionStage<Long> writeVersioned(
+      byte[] key, byte[] value, long expiresAtMillis, long version, Consistency consistency) {
+    consistencies.add(consistency);
+    return defer(() -> target.writeVersioned(key, value, expiresAtMillis, version, consistency));
+  }
+
+  @Override
   public CompletionStage<ScanPage> scan(byte[] afterKey, int limit, Consistency consistency) {
     consistencies.add(consistency);
     return defer(() -> target.scan(afterKey, limit, consistency));

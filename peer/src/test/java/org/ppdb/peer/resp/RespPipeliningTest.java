@@ -243,6 +243,12 @@ class RespPipeliningTest {
           }
 
           @Override
+          public CompletionStage<Long> writeVersioned(
+              byte[] k, byte[] v, long e, long version, Consistency c) {
+            return fail();
+          }
+
+          @Override
           public CompletionStage<ScanPage> scan(byte[] after, int limit, Consistency c) {
             return fail();
           }
