@@ -75,6 +75,13 @@ final class ClientCore implements AutoCloseable {
   private final AtomicLong lastErrorRefreshNanos = new AtomicLong(System.nanoTime());
   private final long requestTimeoutNanos;
   private volatile Routing routing;
+
+  /** The clock of client versions, or null when the config turns them off. */
+  private final org.ppdb.peer.clock.HybridClock versionClock;
+
+  /** Whether the servers are ppdb peers (they answered PPDB.TOPOLOGY), so writes may be stamped. */
+  private volatile boolean ppdbServers;
+
   private volatile boolean closed;
   private volatile boolean consistencyCommandSupported = true;
   private ScheduledFuture<?> refreshTask;
@@ -113,6 +120,15 @@ final class ClientCore implements AutoCloseable {
     }
     this.seeds = List.copyOf(seedList);
     this.routing = Routing.seedsOnly(seeds);
+    // The writer tag only breaks ties between writers stamping the same millisecond and counter.
+    this.versionClock =
+        config.clientVersions()
+            ? new org.ppdb.peer.clock.HybridClock(
+                System::currentTimeMillis,
+                java.util.concurrent.ThreadLocalRandom.current()
+                    .nextInt(org.ppdb.peer.clock.HlcTimestamp.WRITER_TAG_MAX + 1),
+                1_000)
+            : null;
   }
 
   // ---- lifecycle
@@ -124,6 +140,7 @@ final class ClientCore implements AutoCloseable {
       Object reply =
           first.get(requestTimeoutNanos + TimeUnit.SECONDS.toNanos(1), TimeUnit.NANOSECONDS);
       installTopology(reply);
+      ppdbServers = true;
     } catch (java.util.concurrent.ExecutionException e) {
       Throwable cause = unwrap(e);
       if (cause instanceof PpdbClientException p && unknownCommand(p.getMessage())) {
@@ -459,6 +476,23 @@ final class ClientCore implements AutoCloseable {
     }
     op.attempt(!onIoThread());
     return op.result;
+  }
+
+  static final byte[] PPDB_VERSION = Replies.ascii("PPDB.VERSION");
+
+  /**
+   * {@code args} (a SET or DEL) stamped with a fresh client version ({@code PPDB.VERSION v ...}),
+   * or as they are when client versions are off or the servers are not ppdb peers.
+   */
+  byte[][] stamped(byte[][] args) {
+    if (versionClock == null || !ppdbServers) {
+      return args;
+    }
+    byte[][] wrapped = new byte[args.length + 2][];
+    wrapped[0] = PPDB_VERSION;
+    wrapped[1] = Replies.ascii(Long.toString(versionClock.now()));
+    System.arraycopy(args, 0, wrapped, 2, args.length);
+    return wrapped;
   }
 
   static byte[][] atConsistency(Consistency c, byte[][] args) {

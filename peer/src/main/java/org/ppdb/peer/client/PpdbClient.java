@@ -46,7 +46,9 @@ import org.ppdb.peer.resp.TopologyEntry;
  * slot (backpressure) rather than queueing without limit. Failover and what counts as
  * indeterminate: see {@link PpdbTimeoutException} and the rules in the package documentation.
  * Against servers without {@code PPDB.TOPOLOGY} (a plain Redis) it sends every request to the
- * seeds.
+ * seeds. Writes carry versions from the client's own hybrid logical clock ({@code PPDB.VERSION}),
+ * so this client's writes are ordered as it made them whichever peers coordinate them ({@link
+ * PpdbClientConfig#clientVersions()}).
  *
  * <h2>Threading and cost</h2>
  *
@@ -161,7 +163,8 @@ public final class PpdbClient implements AutoCloseable {
   public CompletableFuture<Void> putAsync(byte[] key, byte[] value) {
     requireKey(key);
     Objects.requireNonNull(value, "value");
-    return keyed(new byte[][] {SET, key, value}, key, false).thenApply(PpdbClient::expectOk);
+    return keyed(core.stamped(new byte[][] {SET, key, value}), key, false)
+        .thenApply(PpdbClient::expectOk);
   }
 
   public CompletableFuture<Void> putAsync(byte[] key, byte[] value, Duration ttl) {
@@ -172,7 +175,7 @@ public final class PpdbClient implements AutoCloseable {
       throw new IllegalArgumentException("ttl: " + ttl + " (expected: >= 1 ms)");
     }
     byte[] millis = Replies.ascii(Long.toString(ttl.toMillis()));
-    return keyed(new byte[][] {SET, key, value, PX, millis}, key, false)
+    return keyed(core.stamped(new byte[][] {SET, key, value, PX, millis}), key, false)
         .thenApply(PpdbClient::expectOk);
   }
 
@@ -189,7 +192,8 @@ public final class PpdbClient implements AutoCloseable {
 
   public CompletableFuture<Boolean> deleteAsync(byte[] key) {
     requireKey(key);
-    return keyed(new byte[][] {DEL, key}, key, false).thenApply(reply -> asLong(reply) > 0);
+    return keyed(core.stamped(new byte[][] {DEL, key}), key, false)
+        .thenApply(reply -> asLong(reply) > 0);
   }
 
   // ---- cluster-wide commands

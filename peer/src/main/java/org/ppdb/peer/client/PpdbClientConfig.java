@@ -64,6 +64,7 @@ public final class PpdbClientConfig {
   private final Duration reconnectBackoffMax;
   private final int replyBulkBytesMax;
   private final int ioThreads;
+  private final boolean clientVersions;
 
   private PpdbClientConfig(Builder b) {
     this.seeds = List.copyOf(b.seeds);
@@ -78,6 +79,7 @@ public final class PpdbClientConfig {
     this.reconnectBackoffMax = b.reconnectBackoffMax;
     this.replyBulkBytesMax = b.replyBulkBytesMax;
     this.ioThreads = b.ioThreads;
+    this.clientVersions = b.clientVersions;
   }
 
   public static Builder builder() {
@@ -161,6 +163,18 @@ public final class PpdbClientConfig {
     return ioThreads;
   }
 
+  /**
+   * Whether the client stamps its writes with versions from its own hybrid logical clock ({@code
+   * PPDB.VERSION}) [true]. Its writes are then ordered as it made them, whichever peers coordinate
+   * them: without it, a write that timed out through a peer whose clock runs ahead can later win
+   * over a newer acknowledged write through another peer. Writes to a server without {@code
+   * PPDB.TOPOLOGY} (a plain Redis) are never stamped. See {@link
+   * org.ppdb.peer.api.KeyValueService#writeVersioned}.
+   */
+  public boolean clientVersions() {
+    return clientVersions;
+  }
+
   @Override
   public String toString() {
     return "PpdbClientConfig{seeds="
@@ -175,6 +189,8 @@ public final class PpdbClientConfig {
         + connectionsPerPeer
         + ", requestsInFlightPerConnectionMax="
         + requestsInFlightPerConnectionMax
+        + ", clientVersions="
+        + clientVersions
         + "}";
   }
 
@@ -192,6 +208,7 @@ public final class PpdbClientConfig {
     private Duration reconnectBackoffMax = RECONNECT_BACKOFF_MAX_DEFAULT;
     private int replyBulkBytesMax = REPLY_BULK_BYTES_MAX_DEFAULT;
     private int ioThreads = Math.min(2, Runtime.getRuntime().availableProcessors());
+    private boolean clientVersions = true;
 
     private Builder() {}
 
@@ -249,6 +266,11 @@ public final class PpdbClientConfig {
 
     public Builder ioThreads(int v) {
       ioThreads = v;
+      return this;
+    }
+
+    public Builder clientVersions(boolean v) {
+      clientVersions = v;
       return this;
     }
 

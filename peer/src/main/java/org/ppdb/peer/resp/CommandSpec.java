@@ -178,6 +178,16 @@ enum CommandSpec {
       "0.1.0",
       "Runs one command at the given consistency: PPDB.AT ALL GET key.",
       0),
+  PPDB_VERSION(
+      "ppdb.version",
+      -4,
+      0,
+      0,
+      0,
+      "ppdb",
+      "0.1.0",
+      "Runs a SET or DEL with the version its client stamped it with: PPDB.VERSION v SET key value.",
+      0),
   PPDB_RING(
       "ppdb.ring",
       1,
@@ -263,6 +273,13 @@ enum CommandSpec {
   /** Whether {@code argumentCount} (name included) satisfies the arity. */
   boolean arityAccepts(int argumentCount) {
     return arity >= 0 ? argumentCount == arity : argumentCount >= -arity;
+  }
+
+  /**
+   * Whether this command wraps another: {@code PPDB.AT level ...} or {@code PPDB.VERSION v ...}.
+   */
+  boolean wrapper() {
+    return this == PPDB_AT || this == PPDB_VERSION;
   }
 
   boolean has(int flag) {

@@ -130,11 +130,11 @@ final class RespCommands {
       case QUIT -> done(OK);
       case CLIENT -> done(client(session, args));
       case GET -> get(args[1], consistency);
-      case SET -> set(args, consistency);
+      case SET -> set(args, consistency, 0);
       case GETDEL -> getDel(args[1], consistency);
       case MGET -> mget(args, consistency);
       case MSET -> mset(args, consistency);
-      case DEL -> del(args, consistency);
+      case DEL -> del(args, consistency, 0);
       case EXISTS -> exists(args, consistency);
       case EXPIRE -> expire(args, consistency, 1000);
       case PEXPIRE -> expire(args, consistency, 1);
@@ -151,6 +151,7 @@ final class RespCommands {
       case COMMAND -> done(command(args));
       case PPDB_CONSISTENCY -> done(consistency(session, args));
       case PPDB_AT -> at(session, args);
+      case PPDB_VERSION -> versioned(args, consistency);
       case PPDB_RING -> done(ring());
       case PPDB_TOPOLOGY -> done(topology());
     };
@@ -172,6 +173,9 @@ final class RespCommands {
     }
     if (e instanceof OverloadedException o) {
       return error("BUSY " + o.getMessage());
+    }
+    if (e instanceof org.ppdb.peer.api.VersionRejectedException v) {
+      return error("ERR " + v.getMessage());
     }
     if (e instanceof org.ppdb.storage.LimitExceededException l) {
       return error("ERR " + l.getMessage());
@@ -479,11 +483,60 @@ final class RespCommands {
     if (spec == null) {
       return done(unknownCommand(inner));
     }
-    if (spec.firstKey == 0 && spec != CommandSpec.SCAN && spec != CommandSpec.DBSIZE) {
+    if (spec.firstKey == 0
+        && spec != CommandSpec.SCAN
+        && spec != CommandSpec.DBSIZE
+        && !wraps(CommandSpec.PPDB_AT, spec)) {
       return done(
           error("ERR PPDB.AT cannot run '" + spec.commandName + "' (expected: a data command)"));
     }
     return run(session, inner, spec, c);
+  }
+
+  /** Whether wrapper {@code outer} may run wrapper {@code inner}: PPDB.AT may run PPDB.VERSION. */
+  static boolean wraps(CommandSpec outer, CommandSpec inner) {
+    return outer == CommandSpec.PPDB_AT && inner == CommandSpec.PPDB_VERSION;
+  }
+
+  /**
+   * {@code PPDB.VERSION <version> SET key value [options] | DEL key [key ...]}: a write with the
+   * version its client stamped it with ({@link KeyValueService#writeVersioned}). A versioned DEL
+   * writes a tombstone for every key, present or not, so that it also hides an earlier write of the
+   * same client that the read did not see (one that timed out, say); it replies with the number of
+   * keys the read found.
+   */
+  private CompletionStage<RedisMessage> versioned(byte[][] args, Consistency c) {
+    Long version = parseLong(args[1]);
+    if (version == null || version <= 0) {
+      return done(
+          error(
+              "ERR PPDB.VERSION: '"
+                  + printable(args[1])
+                  + "' is not a version (expected: a positive 64-bit integer, a hybrid logical"
+                  + " clock version)"));
+    }
+    byte[][] inner = java.util.Arrays.copyOfRange(args, 2, args.length);
+    CommandSpec spec = CommandSpec.lookup(ascii(inner[0]));
+    if (spec != CommandSpec.SET && spec != CommandSpec.DEL) {
+      return done(error("ERR PPDB.VERSION runs SET or DEL, not '" + printable(inner[0]) + "'"));
+    }
+    if (!spec.arityAccepts(inner.length)) {
+      return done(wrongArity(spec.commandName));
+    }
+    RedisMessage keyError = checkKeys(spec, inner);
+    if (keyError != null) {
+      return done(keyError);
+    }
+    return spec == CommandSpec.SET ? set(inner, c, version) : del(inner, c, version);
+  }
+
+  /** A write stamped by the service ({@code version} 0) or by its client. */
+  private CompletionStage<Long> write(
+      byte[] key, byte[] value, long expiresAtMillis, long version, Consistency c) {
+    if (version != 0) {
+      return service.writeVersioned(key, value, expiresAtMillis, version, c);
+    }
+    return value == null ? service.delete(key, c) : service.put(key, value, expiresAtMillis, c);
   }
 
   private RedisMessage ring() {
@@ -529,7 +582,7 @@ final class RespCommands {
     return service.get(key, c).thenApply(v -> v.isPresent() ? bulk(v.get().value()) : NIL);
   }
 
-  private CompletionStage<RedisMessage> set(byte[][] args, Consistency c) {
+  private CompletionStage<RedisMessage> set(byte[][] args, Consistency c, long version) {
     byte[] key = args[1];
     byte[] value = args[2];
     RedisMessage tooLarge = checkValue(value);
@@ -585,7 +638,7 @@ final class RespCommands {
       }
     }
     if (!nx && !xx && !get && !keepTtl) {
-      return service.put(key, value, expiresAt, c).thenApply(version -> OK);
+      return write(key, value, expiresAt, version, c).thenApply(written -> OK);
     }
     final boolean onlyIfAbsent = nx;
     final boolean onlyIfPresent = xx;
@@ -601,9 +654,8 @@ final class RespCommands {
                 return done(returnOld ? oldReply : NIL);
               }
               long at = keep && old.isPresent() ? old.get().expiresAtMillis() : newExpiresAt;
-              return service
-                  .put(key, value, at, c)
-                  .thenApply(version -> returnOld ? oldReply : (RedisMessage) OK);
+              return write(key, value, at, version, c)
+                  .thenApply(written -> returnOld ? oldReply : (RedisMessage) OK);
             });
   }
 
@@ -692,7 +744,7 @@ final class RespCommands {
             });
   }
 
-  private CompletionStage<RedisMessage> del(byte[][] args, Consistency c) {
+  private CompletionStage<RedisMessage> del(byte[][] args, Consistency c, long version) {
     List<KeyRef> keys = distinctKeys(args);
     return FanOut.run(keys.size(), FAN_OUT_WINDOW, i -> service.get(keys.get(i).bytes(), c))
         .thenCompose(
@@ -703,10 +755,12 @@ final class RespCommands {
                   existing.add(keys.get(i));
                 }
               }
+              // Versioned: a tombstone for every key (see versioned()); else for the present ones.
+              List<KeyRef> deleted = version != 0 ? keys : existing;
               return FanOut.run(
-                      existing.size(),
+                      deleted.size(),
                       FAN_OUT_WINDOW,
-                      i -> service.delete(existing.get(i).bytes(), c))
+                      i -> write(deleted.get(i).bytes(), null, 0, version, c))
                   .thenApply(versions -> (RedisMessage) new IntegerRedisMessage(existing.size()));
             });
   }

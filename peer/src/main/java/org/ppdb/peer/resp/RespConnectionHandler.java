@@ -199,9 +199,7 @@ final class RespConnectionHandler extends ChannelInboundHandlerAdapter {
     }
     List<KeyRef> keys = spec == null ? List.of() : keysOf(spec, args, 0);
     boolean barrier =
-        spec != null
-            && (spec.has(CommandSpec.Flag.BARRIER)
-                || (spec == CommandSpec.PPDB_AT && keys == null));
+        spec != null && (spec.has(CommandSpec.Flag.BARRIER) || (spec.wrapper() && keys == null));
     Pending p = new Pending(args, spec, keys == null ? List.of() : keys, bytes, barrier);
     if (spec == CommandSpec.QUIT) {
       // Nothing after QUIT is processed.
@@ -220,13 +218,15 @@ final class RespConnectionHandler extends ChannelInboundHandlerAdapter {
    * wrapper such as PPDB.AT); {@code null} when a wrapped command's keys cannot be known.
    */
   static List<KeyRef> keysOf(CommandSpec spec, byte[][] args, int offset) {
-    if (spec == CommandSpec.PPDB_AT) {
+    if (spec.wrapper()) {
       if (args.length < offset + 3) {
         return null;
       }
       CommandSpec inner =
           CommandSpec.lookup(new String(args[offset + 2], StandardCharsets.ISO_8859_1));
-      if (inner == null || inner == CommandSpec.PPDB_AT || inner.has(CommandSpec.Flag.BARRIER)) {
+      if (inner == null
+          || inner.has(CommandSpec.Flag.BARRIER)
+          || (inner.wrapper() && !RespCommands.wraps(spec, inner))) {
         return null;
       }
       return keysOf(inner, args, offset + 2);

@@ -22,6 +22,7 @@ import org.ppdb.peer.api.RequestTimeoutException;
 import org.ppdb.peer.client.ServerCluster.Node;
 import org.ppdb.peer.resp.NettyLeaks;
 import org.ppdb.peer.resp.RespConfig;
+import org.ppdb.storage.StorageEngine;
 
 /**
  * {@link PpdbClient} against real Redis-protocol servers on loopback that report a shared topology
@@ -61,6 +62,10 @@ class PpdbClientIT {
         // Generous: the machine may be loaded; the tests of timeouts set their own.
         .requestTimeout(Duration.ofSeconds(15))
         .reconnectBackoff(Duration.ofMillis(50), Duration.ofMillis(200));
+  }
+
+  private static byte[] bytes(String s) {
+    return s.getBytes(StandardCharsets.UTF_8);
   }
 
   private static byte[] key(int i) {
@@ -116,7 +121,9 @@ class PpdbClientIT {
     assertThat(client.get(key(0))).isEmpty();
     // One read and one write per key, and nothing else, reached the servers' stores.
     int calls = cluster.nodes.stream().mapToInt(n -> n.service.calls.get()).sum();
-    assertThat(calls).isEqualTo(2 * keys + 2 /* DEL reads */ + 1 /* DEL's delete */ + 1);
+    // A DEL stamped with the client's version writes its tombstone whether or not the read found
+    // the key (it may hide a write of the client's that timed out).
+    assertThat(calls).isEqualTo(2 * keys + 2 /* DEL reads */ + 2 /* DEL's deletes */ + 1);
   }
 
   @Test
@@ -374,6 +381,30 @@ class PpdbClientIT {
         .isInstanceOf(PpdbClientException.class)
         .hasMessageContaining("cannot reach any seed")
         .hasMessageContaining(Integer.toString(port));
+  }
+
+  @Test
+  void writesCarryTheClientsOwnVersionsUnlessTurnedOff() {
+    ServerCluster cluster = cluster(1, 1, RespConfig.defaults());
+    StorageEngine engine = cluster.nodes.get(0).engine;
+    PpdbClient client = client(config(cluster));
+    long before = System.currentTimeMillis();
+    client.put("a", "1");
+    client.put("a", "2", Duration.ofMinutes(1));
+    long first = engine.getRecord(bytes("a")).version();
+    client.put("a", "3");
+    long second = engine.getRecord(bytes("a")).version();
+    assertThat(second).isGreaterThan(first);
+    // A hybrid-logical-clock version of the client's clock, not the server's counter (1, 2, ...).
+    java.time.Instant stamped = org.ppdb.peer.clock.HlcTimestamp.instantOf(second);
+    assertThat(stamped.toEpochMilli())
+        .isBetween(before - 1_000, System.currentTimeMillis() + 1_000);
+    assertThat(client.delete("a")).isTrue();
+    assertThat(engine.getRecord(bytes("a")).version()).isGreaterThan(second);
+
+    PpdbClient plain = client(config(cluster).clientVersions(false));
+    plain.put("b", "1");
+    assertThat(engine.getRecord(bytes("b")).version()).as("the server's counter").isLessThan(100);
   }
 
   @Test

@@ -285,6 +285,45 @@ class RespCommandsTest {
   }
 
   @Test
+  void aVersionedSetOrDelWritesWithTheClientsVersion() {
+    assertThat(call(ch, "PPDB.VERSION", "1000", "SET", "k", "a")).isEqualTo("+OK\r\n");
+    assertThat(fx.engine.getRecord("k".getBytes(java.nio.charset.StandardCharsets.UTF_8)).version())
+        .isEqualTo(1000);
+    // An older version is written too, and the newer one still wins.
+    assertThat(call(ch, "PPDB.VERSION", "999", "SET", "k", "b")).isEqualTo("+OK\r\n");
+    assertThat(call(ch, "GET", "k")).isEqualTo(bulk("a"));
+    assertThat(call(ch, "PPDB.AT", "ALL", "PPDB.VERSION", "3000", "SET", "k", "c", "PX", "60000"))
+        .isEqualTo("+OK\r\n");
+    assertThat(call(ch, "GET", "k")).isEqualTo(bulk("c"));
+    assertThat(
+            fx.engine
+                .getRecord("k".getBytes(java.nio.charset.StandardCharsets.UTF_8))
+                .expiresAtMillis())
+        .isPositive();
+    // A versioned DEL counts the keys it found and writes a tombstone for every key.
+    assertThat(call(ch, "PPDB.VERSION", "4000", "DEL", "k", "absent")).isEqualTo(":1\r\n");
+    assertThat(call(ch, "GET", "k")).isEqualTo("$-1\r\n");
+    assertThat(call(ch, "PPDB.VERSION", "3500", "SET", "absent", "late")).isEqualTo("+OK\r\n");
+    assertThat(call(ch, "GET", "absent"))
+        .as("hidden by the tombstone at 4000")
+        .isEqualTo("$-1\r\n");
+
+    assertThat(call(ch, "PPDB.VERSION", "x", "SET", "k", "v"))
+        .startsWith("-ERR PPDB.VERSION: 'x' is not a version");
+    assertThat(call(ch, "PPDB.VERSION", "0", "SET", "k", "v"))
+        .startsWith("-ERR PPDB.VERSION: '0' is not a version");
+    assertThat(call(ch, "PPDB.VERSION", "5", "GET", "k"))
+        .isEqualTo("-ERR PPDB.VERSION runs SET or DEL, not 'GET'\r\n");
+    assertThat(call(ch, "PPDB.VERSION", "5", "PPDB.AT", "ONE", "SET", "k", "v"))
+        .isEqualTo("-ERR PPDB.VERSION runs SET or DEL, not 'PPDB.AT'\r\n");
+    assertThat(call(ch, "PPDB.VERSION", "5", "SET", "k"))
+        .isEqualTo("-ERR wrong number of arguments for 'set' command\r\n");
+    assertThat(call(ch, "PPDB.VERSION", "5", "SET"))
+        .isEqualTo("-ERR wrong number of arguments for 'ppdb.version' command\r\n");
+    assertThat(call(ch, "GET", "k")).isEqualTo("$-1\r\n");
+  }
+
+  @Test
   void topologyRepliesTheReplicationFactorAndEveryMember() {
     assertThat(call(ch, "PPDB.TOPOLOGY"))
         .isEqualTo(
