@@ -27,10 +27,18 @@ public interface KvEndpoint {
    * crashes with the request in flight never answers, and the client's own timeout decides.
    *
    * @param value the value for PUT, else null
+   * @param version for PUT and DELETE, the version the client stamped the write with ({@code
+   *     KeyValueService.writeVersioned}), or 0 for none (the coordinator stamps it)
    * @param consistency the consistency level name ({@code ONE}, {@code QUORUM}, {@code ALL})
    */
   boolean submit(
-      int node, Request request, byte[] key, byte[] value, String consistency, Completion done);
+      int node,
+      Request request,
+      byte[] key,
+      byte[] value,
+      long version,
+      String consistency,
+      Completion done);
 
   /** The answer to one request; exactly one method is called, once. */
   interface Completion {

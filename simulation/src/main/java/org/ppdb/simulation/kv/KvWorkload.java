@@ -20,7 +20,9 @@ import org.ppdb.simulation.check.Operation;
  *   <li><b>single-writer registers</b> ({@link #registerHistory()}, checked by {@link
  *       org.ppdb.simulation.check.RegisterChecker}): register {@code r<i>} is written (or deleted)
  *       only by writer process i, with values {@code r<i>-<n>} that never repeat; readers read any
- *       register.
+ *       register. Each writer stamps its writes from its own hybrid logical clock on true time
+ *       (client versions, as {@code PpdbClient} does), unless {@link
+ *       KvWorkloadConfig#registerClientVersions()} leaves it to the coordinators.
  * </ul>
  *
  * A client waits for each answer up to {@link KvWorkloadConfig#clientTimeoutNanos()}; an answer
@@ -41,6 +43,11 @@ public final class KvWorkload {
   private final KvEndpoint endpoint;
   private final int nodes;
   private final KvWorkloadConfig config;
+  private final java.util.function.LongSupplier clientWallMillis;
+
+  /** Each register writer's own clock, when they stamp their writes (null otherwise). */
+  private org.ppdb.peer.clock.HybridClock[] registerClocks;
+
   private final History unique = new History();
   private final History registers = new History();
   private final List<String> uniqueKeysWritten = new ArrayList<>();
@@ -62,13 +69,17 @@ public final class KvWorkload {
    * @param random the workload's stream (fork it from the simulator)
    * @param endpoint how requests reach nodes
    * @param nodes node indexes 0..nodes-1 are the coordinators clients pick from
+   * @param clientWallMillis the clients' wall clock in epoch milliseconds (true simulated time, on
+   *     the nodes' epoch), from which register writers stamp their writes ({@link
+   *     KvWorkloadConfig#registerClientVersions()})
    */
   public KvWorkload(
       Simulator<?> sim,
       SplittableRandom random,
       KvEndpoint endpoint,
       int nodes,
-      KvWorkloadConfig config) {
+      KvWorkloadConfig config,
+      java.util.function.LongSupplier clientWallMillis) {
     if (nodes < 1) {
       throw new IllegalArgumentException("nodes: " + nodes + " (expected: > 0)");
     }
@@ -77,6 +88,7 @@ public final class KvWorkload {
     this.endpoint = endpoint;
     this.nodes = nodes;
     this.config = config;
+    this.clientWallMillis = clientWallMillis;
   }
 
   /** The unique-key workload's history. */
@@ -122,6 +134,15 @@ public final class KvWorkload {
     this.stopAtNanos = stopAtNanos;
     int u = config.uniqueWriters();
     int r = config.registers();
+    if (config.registerClientVersions()) {
+      registerClocks = new org.ppdb.peer.clock.HybridClock[r];
+      for (int p = 0; p < r; p++) {
+        // A writer tag per writer (wrapping past 256 writers only weakens the tie-break).
+        registerClocks[p] =
+            new org.ppdb.peer.clock.HybridClock(
+                clientWallMillis, p & org.ppdb.peer.clock.HlcTimestamp.WRITER_TAG_MAX, 1_000);
+      }
+    }
     for (int p = 0; p < u; p++) {
       int process = p;
       int[] seq = {0};
@@ -130,7 +151,14 @@ public final class KvWorkload {
             String key = "u" + process + "-" + seq[0]++;
             uniqueKeysWritten.add(key);
             submit(
-                unique, process, Operation.Kind.WRITE, key, "v" + key, config.consistency(), next);
+                unique,
+                process,
+                Operation.Kind.WRITE,
+                key,
+                "v" + key,
+                0,
+                config.consistency(),
+                next);
           });
     }
     for (int p = 0; p < r; p++) {
@@ -142,11 +170,25 @@ public final class KvWorkload {
             if (seq[0] > 0 && random.nextDouble() < config.deleteFraction()) {
               seq[0]++;
               submit(
-                  registers, process, Operation.Kind.DELETE, key, null, config.consistency(), next);
+                  registers,
+                  process,
+                  Operation.Kind.DELETE,
+                  key,
+                  null,
+                  stamp(process),
+                  config.consistency(),
+                  next);
             } else {
               String value = key + "-" + seq[0]++;
               submit(
-                  registers, process, Operation.Kind.WRITE, key, value, config.consistency(), next);
+                  registers,
+                  process,
+                  Operation.Kind.WRITE,
+                  key,
+                  value,
+                  stamp(process),
+                  config.consistency(),
+                  next);
             }
           });
     }
@@ -165,6 +207,7 @@ public final class KvWorkload {
                   Operation.Kind.READ,
                   key,
                   null,
+                  0,
                   config.consistency(),
                   next);
             } else {
@@ -175,6 +218,7 @@ public final class KvWorkload {
                   Operation.Kind.READ,
                   key,
                   null,
+                  0,
                   config.consistency(),
                   next);
             }
@@ -237,6 +281,7 @@ public final class KvWorkload {
         Operation.Kind.READ,
         target.key,
         null,
+        0,
         config.finalConsistency(),
         ok -> {
           if (ok || attempt >= config.finalReadAttempts()) {
@@ -280,6 +325,7 @@ public final class KvWorkload {
       Operation.Kind kind,
       String key,
       String value,
+      long version,
       String consistency,
       Answered answered) {
     int node = random.nextInt(nodes);
@@ -354,10 +400,15 @@ public final class KvWorkload {
         });
     byte[] keyBytes = key.getBytes(StandardCharsets.UTF_8);
     byte[] valueBytes = value == null ? null : value.getBytes(StandardCharsets.UTF_8);
-    if (!endpoint.submit(node, request, keyBytes, valueBytes, consistency, completion)) {
+    if (!endpoint.submit(node, request, keyBytes, valueBytes, version, consistency, completion)) {
       completion.fail("node " + node + " refused the connection");
       refused++;
     }
+  }
+
+  /** The version register writer {@code process} stamps its next write with, 0 for none. */
+  private long stamp(int process) {
+    return registerClocks == null ? 0 : registerClocks[process].now();
   }
 
   private long think() {

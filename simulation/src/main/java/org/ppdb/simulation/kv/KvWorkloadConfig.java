@@ -20,6 +20,9 @@ package org.ppdb.simulation.kv;
  * @param finalReaders processes that read every key after the heal, in parallel
  * @param finalReadAttempts attempts per key in the final reads before the key is left unverified
  * @param finalRetryNanos pause before a final read is attempted again
+ * @param registerClientVersions whether register writers stamp their writes from their own clock
+ *     (client versions, as {@code PpdbClient} does) rather than leave it to the coordinator; unique
+ *     keys are always stamped by the coordinator
  */
 public record KvWorkloadConfig(
     int uniqueWriters,
@@ -32,7 +35,8 @@ public record KvWorkloadConfig(
     String finalConsistency,
     int finalReaders,
     int finalReadAttempts,
-    long finalRetryNanos) {
+    long finalRetryNanos,
+    boolean registerClientVersions) {
 
   /** The most processes of any one kind. */
   public static final int CLIENTS_MAX = 4_096;
@@ -69,7 +73,7 @@ public record KvWorkloadConfig(
    */
   public static KvWorkloadConfig defaults() {
     return new KvWorkloadConfig(
-        4, 8, 4, 50_000_000L, 10_000_000_000L, 0.1, "QUORUM", "ALL", 4, 5, 1_000_000_000L);
+        4, 8, 4, 50_000_000L, 10_000_000_000L, 0.1, "QUORUM", "ALL", 4, 5, 1_000_000_000L, true);
   }
 
   /** This configuration with other client counts. */
@@ -85,7 +89,8 @@ public record KvWorkloadConfig(
         finalConsistency,
         finalReaders,
         finalReadAttempts,
-        finalRetryNanos);
+        finalRetryNanos,
+        registerClientVersions);
   }
 
   /** This configuration with another client timeout. */
@@ -101,7 +106,8 @@ public record KvWorkloadConfig(
         finalConsistency,
         finalReaders,
         finalReadAttempts,
-        finalRetryNanos);
+        finalRetryNanos,
+        registerClientVersions);
   }
 
   /** This configuration with other consistency levels. */
@@ -117,7 +123,8 @@ public record KvWorkloadConfig(
         atTheEnd,
         finalReaders,
         finalReadAttempts,
-        finalRetryNanos);
+        finalRetryNanos,
+        registerClientVersions);
   }
 
   private static void range(String name, int value, int min, int max) {
@@ -131,5 +138,21 @@ public record KvWorkloadConfig(
     if (!"ONE".equals(value) && !"QUORUM".equals(value) && !"ALL".equals(value)) {
       throw new IllegalArgumentException(name + ": " + value + " (expected: ONE, QUORUM or ALL)");
     }
+  }
+
+  public KvWorkloadConfig withRegisterClientVersions(boolean stamped) {
+    return new KvWorkloadConfig(
+        uniqueWriters,
+        registers,
+        readers,
+        thinkNanosMean,
+        clientTimeoutNanos,
+        deleteFraction,
+        consistency,
+        finalConsistency,
+        finalReaders,
+        finalReadAttempts,
+        finalRetryNanos,
+        stamped);
   }
 }

@@ -197,7 +197,12 @@ public final class KvScenario implements Scenario {
                 + " readers")
         .config(
             "consistency",
-            workloadConfig.consistency() + ", final reads " + workloadConfig.finalConsistency());
+            workloadConfig.consistency() + ", final reads " + workloadConfig.finalConsistency())
+        .config(
+            "register write versions",
+            workloadConfig.registerClientVersions()
+                ? "stamped by each writer's own clock (client versions)"
+                : "stamped by the coordinators");
 
     Simulator<Object> sim =
         new Simulator<>(options.seed(), NetworkConfig.LAN, PeerMessages.INSTANCE);
@@ -244,7 +249,14 @@ public final class KvScenario implements Scenario {
           new NodeClock(CLOCK_BASE_NANOS + skew, drift));
     }
     Endpoint endpoint = new Endpoint(sim);
-    KvWorkload workload = new KvWorkload(sim, sim.fork(), endpoint, n, workloadConfig);
+    KvWorkload workload =
+        new KvWorkload(
+            sim,
+            sim.fork(),
+            endpoint,
+            n,
+            workloadConfig,
+            () -> EPOCH_MILLIS_AT_START + Math.floorDiv(sim.nowNanos(), MS));
     long total =
         2 * S * n / 10
             + FORM_BUDGET_NANOS
@@ -665,7 +677,13 @@ public final class KvScenario implements Scenario {
 
     @Override
     public boolean submit(
-        int node, Request request, byte[] key, byte[] value, String consistency, Completion done) {
+        int node,
+        Request request,
+        byte[] key,
+        byte[] value,
+        long version,
+        String consistency,
+        Completion done) {
       Consistency level = Consistency.valueOf(consistency);
       return sim.call(
           node,
@@ -675,8 +693,9 @@ public final class KvScenario implements Scenario {
                 peerNode.call(
                     core ->
                         switch (request) {
-                          case PUT -> write(peerNode, core, key, value, level, localNanos);
-                          case DELETE -> write(peerNode, core, key, null, level, localNanos);
+                          case PUT -> write(peerNode, core, key, value, version, level, localNanos);
+                          case DELETE ->
+                              write(peerNode, core, key, null, version, level, localNanos);
                           case GET -> get(peerNode, core, key, level, localNanos);
                         },
                     out);
@@ -712,13 +731,15 @@ public final class KvScenario implements Scenario {
     /**
      * A write as the production peer serves it: a coordinator that replicates the key applies it to
      * its own store ahead of the node ({@code LocalPath.writeAhead}), and a definite refusal after
-     * that is indeterminate — here for keys whose last byte is even, like reads.
+     * that is indeterminate — here for keys whose last byte is even, like reads. A client's version
+     * (non-zero) stamps the write, as in {@code LocalPath}.
      */
     private static CompletableFuture<Long> write(
         PeerSimNode node,
         NodeCore core,
         byte[] key,
         byte[] value,
+        long clientVersion,
         Consistency level,
         long localNanos) {
       ReplicationCore replication = core.replication();
@@ -727,12 +748,15 @@ public final class KvScenario implements Scenario {
       if (placement == null
           || !placement.writesAhead(key)
           || key.length == 0
-          || (key[key.length - 1] & 1) != 0) {
-        return value == null
-            ? core.delete(key, level, localNanos)
-            : core.put(key, value, 0, level, localNanos);
+          || (key[key.length - 1] & 1) != 0
+          || (clientVersion != 0
+              && replication.clock().clientVersionProblem(clientVersion) != null)) {
+        return core.writeVersioned(key, value, 0, clientVersion, level, localNanos);
       }
-      long version = replication.clock().now();
+      long version =
+          clientVersion != 0
+              ? replication.clock().acceptClientVersion(clientVersion)
+              : replication.clock().now();
       ReplicaRecord record =
           value == null
               ? ReplicaRecord.tombstone(key, version)

@@ -47,6 +47,13 @@ class KvWorkloadTest {
     private final TreeMap<String, byte[]> map = new TreeMap<>();
     private TreeMap<String, byte[]> snapshot = new TreeMap<>();
 
+    /** Each key's last client version, and the writes that came with none or a lower one. */
+    private final TreeMap<String, Long> versions = new TreeMap<>();
+
+    long stampedWrites;
+    long unstampedRegisterWrites;
+    long versionsNotIncreasing;
+
     ReferenceKv(Simulator<?> sim, SplittableRandom random, Bug bug) {
       this.sim = sim;
       this.random = random;
@@ -60,8 +67,25 @@ class KvWorkloadTest {
 
     @Override
     public boolean submit(
-        int node, Request request, byte[] key, byte[] value, String consistency, Completion done) {
+        int node,
+        Request request,
+        byte[] key,
+        byte[] value,
+        long version,
+        String consistency,
+        Completion done) {
       String k = new String(key, StandardCharsets.UTF_8);
+      if (request != Request.GET) {
+        if (version != 0) {
+          stampedWrites++;
+          Long last = versions.put(k, version);
+          if (last != null && last >= version) {
+            versionsNotIncreasing++;
+          }
+        } else if (k.startsWith("r")) {
+          unstampedRegisterWrites++;
+        }
+      }
       long effect = sim.nowNanos() + 1 + random.nextLong(5 * MS);
       long answer = effect + random.nextLong(5 * MS);
       sim.schedule(
@@ -101,13 +125,15 @@ class KvWorkloadTest {
     }
   }
 
-  private record Run(KvWorkload workload, Verdict unique, Verdict register) {}
+  private record Run(KvWorkload workload, Verdict unique, Verdict register, ReferenceKv kv) {}
 
   private static Run run(long seed, Bug bug, boolean strict) {
     Simulator<Object> sim = new Simulator<>(seed, NetworkConfig.LAN, NO_MESSAGES);
     ReferenceKv kv = new ReferenceKv(sim, sim.fork(), bug);
     KvWorkloadConfig config = KvWorkloadConfig.defaults().withClientTimeoutNanos(S);
-    KvWorkload workload = new KvWorkload(sim, sim.fork(), kv, 5, config);
+    KvWorkload workload =
+        new KvWorkload(
+            sim, sim.fork(), kv, 5, config, () -> 1_767_225_600_000L + sim.nowNanos() / 1_000_000);
     workload.start(20 * S);
     sim.runUntil(22 * S);
     assertThat(workload.pending()).as("seed %d", seed).isZero();
@@ -122,7 +148,7 @@ class KvWorkloadTest {
     Verdict register =
         new RegisterChecker(workload.finalReadsFromNanos(), strict)
             .check(workload.registerHistory());
-    return new Run(workload, unique, register);
+    return new Run(workload, unique, register, kv);
   }
 
   private static final SimNode.MessageTraits<Object> NO_MESSAGES =
@@ -154,6 +180,10 @@ class KvWorkloadTest {
       assertThat(run.register.count("ok writes")).as("seed %d", seed).isGreaterThan(1000);
       assertThat(run.register.count("final reads")).isEqualTo(8);
       assertThat(run.workload.refused()).as("node 3 refused while down").isPositive();
+      // Register writers stamp every write, from clocks that never go back; unique keys do not.
+      assertThat(run.kv.stampedWrites).isGreaterThan(1000);
+      assertThat(run.kv.unstampedRegisterWrites).isZero();
+      assertThat(run.kv.versionsNotIncreasing).isZero();
     }
   }
 

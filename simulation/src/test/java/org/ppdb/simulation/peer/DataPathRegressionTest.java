@@ -128,6 +128,11 @@ class DataPathRegressionTest {
 
     /** Runs a put through peer {@code via} and returns its outcome once settled (or pending). */
     CompletableFuture<Long> put(int via, String key, String value) {
+      return put(via, key, value, 0);
+    }
+
+    /** A put with its client's version ({@code version}; 0: the coordinator stamps it). */
+    CompletableFuture<Long> put(int via, String key, String value, long version) {
       List<CompletableFuture<Long>> result = new ArrayList<>();
       sim.call(
           via,
@@ -135,20 +140,25 @@ class DataPathRegressionTest {
               result.add(
                   ((PeerSimNode) node)
                       .call(
-                          core -> core.put(bytes(key), bytes(value), 0, Consistency.QUORUM, local),
+                          core ->
+                              core.writeVersioned(
+                                  bytes(key), bytes(value), 0, version, Consistency.QUORUM, local),
                           out)));
       sim.runUntil(sim.nowNanos() + 3 * S);
       return result.get(0);
     }
 
     Optional<StoredValue> get(int via, String key) {
+      return get(via, key, Consistency.QUORUM);
+    }
+
+    Optional<StoredValue> get(int via, String key, Consistency level) {
       List<CompletableFuture<Optional<StoredValue>>> result = new ArrayList<>();
       sim.call(
           via,
           (node, local, out) ->
               result.add(
-                  ((PeerSimNode) node)
-                      .call(core -> core.get(bytes(key), Consistency.QUORUM, local), out)));
+                  ((PeerSimNode) node).call(core -> core.get(bytes(key), level, local), out)));
       sim.runUntil(sim.nowNanos() + 3 * S);
       return result.get(0).join();
     }
@@ -231,5 +241,54 @@ class DataPathRegressionTest {
     assertThat(c.peer(3).core().replication().state())
         .as("a peer with seeds that reached none of them")
         .isEqualTo(RingMetadata.State.JOINING);
+  }
+
+  /**
+   * Finding 8: a single writer's write v1 through a peer whose clock is 5 s ahead times out with
+   * one replica's acknowledgement (a partition cuts the others off), then its write v2 through a
+   * peer with a true clock is acknowledged by the two other replicas. With versions stamped by the
+   * coordinators, v1 has the higher version and wins once the partition heals, though v2 is the
+   * later write; with the client's own versions (as {@code PpdbClient} stamps them), v2 wins.
+   */
+  @Test
+  void anIndeterminateWriteThroughAPeerWhoseClockIsAheadLosesToTheClientsLaterVersionedWrite() {
+    assertThat(writeAfterAnIndeterminateOne(false)).isEqualTo("v1"); // the finding, as it stands
+    assertThat(writeAfterAnIndeterminateOne(true)).isEqualTo("v2");
+  }
+
+  /** The value read at ALL after the heal; see the test above. */
+  private static String writeAfterAnIndeterminateOne(boolean clientVersions) {
+    Cluster c = new Cluster(6, 5 * S, 0);
+    c.form(6);
+    c.sim.runUntil(c.sim.nowNanos() + 20 * S); // past the ring-change grace
+    String key = null;
+    for (int i = 0; key == null; i++) {
+      List<Integer> replicas = c.replicas(0, "k" + i);
+      if (!replicas.contains(0) && !replicas.contains(1)) {
+        key = "k" + i;
+      }
+    }
+    int kept = c.replicas(0, key).get(0);
+    // The writer's clock: true time, on the peers' epoch.
+    org.ppdb.peer.clock.HybridClock client =
+        new org.ppdb.peer.clock.HybridClock(
+            () -> KvScenario.EPOCH_MILLIS_AT_START + Math.floorDiv(c.sim.nowNanos(), MS), 9, 1_000);
+    java.util.BitSet sideA = new java.util.BitSet();
+    sideA.set(0);
+    sideA.set(kept);
+    c.sim.apply(new Fault.Partitioned(Partition.split(sideA)));
+    CompletableFuture<Long> first = c.put(0, key, "v1", clientVersions ? client.now() : 0);
+    assertThat(first).as("v1 reached one replica of three").isCompletedExceptionally();
+    Throwable failure = first.handle((v, e) -> e).join();
+    if (failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null) {
+      failure = failure.getCause();
+    }
+    assertThat(failure).isInstanceOf(org.ppdb.peer.api.RequestTimeoutException.class);
+    assertThat(c.put(1, key, "v2", clientVersions ? client.now() : 0).join()).isPositive();
+    c.sim.apply(new Fault.Heal());
+    c.sim.runUntil(c.sim.nowNanos() + 10 * S);
+    Optional<StoredValue> read = c.get(5, key, Consistency.ALL);
+    assertThat(read).as("read at ALL after the heal").isPresent();
+    return new String(read.get().value(), StandardCharsets.UTF_8);
   }
 }
