@@ -406,7 +406,9 @@ class NettyTransportIT {
 
   @Test
   void unreachableAddressBacksOffExponentially() throws Exception {
-    Node a = start(15, secured(SECRET), config());
+    // A first backoff of 3..4.5 s, longer than any pause of this thread on a loaded machine
+    // between the failure and the checks below (at 200 ms, a pause let the backoff end first).
+    Node a = start(15, secured(SECRET), config().withReconnectBackoff(3_000, 30_000));
     // A port held by a bound socket that never listens: connecting to it is refused, and neither
     // another listener nor the kernel's choice of an outgoing port (a TCP self-connect, which
     // succeeds) can take it while the test runs, as they could a port merely freed.
@@ -422,7 +424,7 @@ class NettyTransportIT {
     await().atMost(WAIT).until(() -> counters.connectFailures() == 1);
     await().atMost(WAIT).until(() -> counters.outboundConnectionsOpen() == 0);
     assertThat(a.transport().sendFrame(nobody, "lost")).isEqualTo(SendResult.DROPPED_BACKING_OFF);
-    // After the first backoff (200..300 ms) one more attempt is made, which fails again.
+    // After the first backoff one more attempt is made, which fails again.
     await().atMost(WAIT).until(() -> a.transport().sendFrame(nobody, "retry") == SendResult.SENT);
     await().atMost(WAIT).until(() -> counters.connectFailures() == 2);
     // Each failed attempt dropped the one frame that waited for it.
