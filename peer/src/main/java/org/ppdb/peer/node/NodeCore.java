@@ -451,16 +451,6 @@ public final class NodeCore {
     return result;
   }
 
-  /** Writes {@code key -> value}; completes with the write's version on the node's thread. */
-  public CompletableFuture<Long> put(
-      byte[] key, byte[] value, long expiresAtMillis, Consistency consistency, long nowNanos) {
-    Objects.requireNonNull(value, "value");
-    CompletableFuture<Long> result =
-        data(nowNanos).write(key, value, expiresAtMillis, consistency, nowNanos);
-    drain();
-    return result;
-  }
-
   /**
    * Writes a record this peer's replica already applied ({@link ReplicationCore#write(
    * ReplicationCore.WrittenAhead, Consistency, long)}); completes with its version on the node's
@@ -487,13 +477,6 @@ public final class NodeCore {
       long nowNanos) {
     CompletableFuture<Long> result =
         data(nowNanos).write(key, value, expiresAtMillis, clientVersion, consistency, nowNanos);
-    drain();
-    return result;
-  }
-
-  /** Writes a tombstone for {@code key}; completes with its version on the node's thread. */
-  public CompletableFuture<Long> delete(byte[] key, Consistency consistency, long nowNanos) {
-    CompletableFuture<Long> result = data(nowNanos).write(key, null, 0, consistency, nowNanos);
     drain();
     return result;
   }
