@@ -171,11 +171,13 @@ public final class LocalPath {
     if (!inlineWrites) {
       return null;
     }
-    if (clientVersion != 0 && clock.clientVersionProblem(clientVersion) != null) {
-      return null;
-    }
     LocalPlacement current = placement.get();
     if (current == null || !allow.test(current, key)) {
+      return null;
+    }
+    // After the placement: a write that is not for this path (at N = 3 every write tries the N = 1
+    // path first) never takes the clock's lock.
+    if (clientVersion != 0 && clock.clientVersionProblem(clientVersion) != null) {
       return null;
     }
     return new LocalWrite(
